@@ -1,0 +1,157 @@
+"""The ``routemap`` command: a thin shell over the library.
+
+Exit codes: 0 success, 1 some input could not be handled (e.g. a name not found),
+2 usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+
+__all__ = ["main", "build_parser"]
+
+EPILOG_RESOLVE = """\
+examples:
+  routemap resolve Callao                      best match and its rivals
+  routemap resolve Callao --kind port          the port (locode:PECLL)
+  routemap resolve Lima --country US           Lima, Ohio
+  routemap resolve "San Francisco" --near VRAEM
+  routemap resolve VRAEM Cusco Iquitos --json  one JSON object per name
+  routemap resolve VRAEM Callao --map places.html   also draw them on an offline map
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from routemap import __version__
+
+    parser = argparse.ArgumentParser(
+        prog="routemap",
+        description="Maps of drug-trafficking routes people can defend — offline.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"routemap {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    resolve = commands.add_parser(
+        "resolve",
+        help="look place names up in the offline gazetteer",
+        description="Resolve place names (English or Spanish) to places with coordinates.",
+        epilog=EPILOG_RESOLVE,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    resolve.add_argument("names", nargs="+", metavar="NAME", help="a place name, e.g. Cuzco")
+    resolve.add_argument("--country", metavar="CC", help="only places in this country (PE)")
+    resolve.add_argument(
+        "--kind",
+        metavar="KIND",
+        help="only this kind: continent, country, region, city, port, airport, river, area",
+    )
+    resolve.add_argument("--near", metavar="PLACE", help="prefer places near this one")
+    resolve.add_argument("--limit", type=int, default=5, help="candidates shown (default 5)")
+    resolve.add_argument("--json", action="store_true", help="print JSON lines")
+    resolve.add_argument("--map", metavar="HTML", help="also write an offline map of the places")
+    resolve.add_argument(
+        "--online",
+        action="store_true",
+        help="ask OpenStreetMap Nominatim for names not found offline (sends the name!)",
+    )
+
+    index = commands.add_parser(
+        "index",
+        help="build the offline gazetteer index now (it is otherwise built on first use)",
+        description="Build (or locate) the offline gazetteer index.",
+    )
+    index.add_argument("--path", action="store_true", help="only print where the index is")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        return 2
+    try:
+        if args.command == "resolve":
+            return _resolve(args, parser)
+        if args.command == "index":
+            return _index(args)
+    except KeyboardInterrupt:
+        return 130
+    parser.error(f"unknown command {args.command}")
+    return 2  # pragma: no cover - parser.error exits
+
+
+def _resolve(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from routemap import Gazetteer, PlaceKind, PlaceNotFound, RoutemapError
+
+    if args.kind:
+        try:
+            PlaceKind.coerce(args.kind)
+        except ValueError as exc:
+            parser.error(str(exc))
+    if args.limit < 1:
+        parser.error("--limit must be at least 1")
+    gazetteer: Gazetteer = Gazetteer.default()
+    if args.online:
+        gazetteer = gazetteer.with_online_fallback()
+    status = 0
+    places = []
+    for name in args.names:
+        try:
+            candidates = gazetteer.search(
+                name, country=args.country, kind=args.kind, near=args.near, limit=args.limit
+            )
+        except PlaceNotFound as exc:
+            status = 1
+            if args.json:
+                print(json.dumps({"query": name, "error": str(exc)}, ensure_ascii=False))
+            else:
+                print(f"routemap: {exc}", file=sys.stderr)
+            continue
+        except (RoutemapError, TypeError) as exc:
+            print(f"routemap: {exc}", file=sys.stderr)
+            return 2
+        places.append(candidates[0].place)
+        if args.json:
+            record = {
+                "query": name,
+                "place": candidates[0].to_dict(),
+                "candidates": [c.to_dict() for c in candidates],
+            }
+            print(json.dumps(record, ensure_ascii=False))
+        else:
+            _print_table(name, candidates)
+    if args.map and places:
+        from routemap.render import places_map, save_html
+
+        save_html(places_map(places, title="Places"), args.map)
+        print(f"wrote {args.map}", file=sys.stderr)
+    return status
+
+
+def _print_table(query: str, candidates: Sequence[object]) -> None:
+    best = candidates[0]
+    place = best.place  # type: ignore[attr-defined]
+    print(f"{query} → {place.name} [{place.id}] {place.kind.value}, {place.country or '—'}, "
+          f"{place.lat:.4f}, {place.lon:.4f}")
+    for rank, candidate in enumerate(candidates, 1):
+        p = candidate.place  # type: ignore[attr-defined]
+        print(f"   {rank}. {candidate.score:.3f}  {p.id:<22} {p.name} "  # type: ignore[attr-defined]
+              f"({p.kind.value}, {p.country or '—'}) — {candidate.reason}")  # type: ignore[attr-defined]
+
+
+def _index(args: argparse.Namespace) -> int:
+    from routemap.gazetteer.index import default_index_path
+
+    if args.path:
+        print(default_index_path())
+        return 0
+    from routemap import Gazetteer
+
+    gazetteer = Gazetteer.default()
+    print(f"{gazetteer.path} ({len(gazetteer):,} places)")
+    return 0

@@ -1,0 +1,312 @@
+"""The compact offline index: one SQLite file built once from the registry sources.
+
+The file lives in the user's cache directory (``ROUTEMAP_CACHE_DIR`` overrides it) under a
+name that includes a key of every input's version, so upgrading a data package builds a
+new index. A build writes to a temporary file and renames it into place only when it is
+complete, under a lock, so a half-finished build is never opened.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import math
+import os
+import sqlite3
+import sys
+import time
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+
+from routemap.errors import GazetteerBuildError
+from routemap.gazetteer.sources import (
+    Alias,
+    NameType,
+    PlaceRecord,
+    Source,
+    default_sources,
+    read_aliases,
+)
+from routemap.gazetteer.sources.base import data_path, importance
+from routemap.normalize import normalize_name
+from routemap.places import PlaceKind
+
+__all__ = ["SCHEMA_VERSION", "index_key", "default_index_path", "build_index", "ensure_index"]
+
+SCHEMA_VERSION = 3
+
+#: Names short enough to be common words are left out of fuzzy matching.
+FUZZY_MIN_LENGTH = 4
+#: Towns smaller than this are matched exactly but never by a guess at a misspelling.
+FUZZY_MIN_POPULATION = 15_000
+
+_SCHEMA = """
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE places(
+    pk INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    lat REAL NOT NULL,
+    lon REAL NOT NULL,
+    country TEXT,
+    population INTEGER,
+    source TEXT NOT NULL,
+    importance REAL NOT NULL
+);
+CREATE TABLE names(
+    norm TEXT NOT NULL,
+    pk INTEGER NOT NULL,
+    type INTEGER NOT NULL,
+    PRIMARY KEY(norm, pk)
+) WITHOUT ROWID;
+CREATE TABLE geometries(pk INTEGER PRIMARY KEY, wkb BLOB NOT NULL);
+CREATE TABLE fuzzy(norm TEXT PRIMARY KEY, display TEXT NOT NULL) WITHOUT ROWID;
+"""
+
+
+def _cache_dir() -> Path:
+    override = os.environ.get("ROUTEMAP_CACHE_DIR")
+    if override:
+        return Path(override)
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("routemap", appauthor=False))
+
+
+def index_key(sources: Sequence[Source] | None = None) -> str:
+    """A short hash of every input of the index: sources, aliases, schema, builder."""
+    from routemap import __version__
+
+    digest = hashlib.sha256(f"schema {SCHEMA_VERSION} routemap {__version__}".encode())
+    for source in sources if sources is not None else default_sources():
+        digest.update(source.fingerprint().encode())
+    digest.update(data_path("aliases.csv").read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def default_index_path() -> Path:
+    """Where the default gazetteer's index is (or will be) stored."""
+    return _cache_dir() / f"gazetteer-{index_key()}.sqlite"
+
+
+def ensure_index(
+    path: Path | None = None, *, progress: Callable[[str], None] | None = None
+) -> Path:
+    """Return the path of a complete index, building it first if it is missing."""
+    path = path or default_index_path()
+    if is_complete(path):
+        return path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with _lock(path.with_name(path.name + ".lock")):
+        if not is_complete(path):  # another process may have finished it meanwhile
+            build_index(path, progress=progress)
+    return path
+
+
+def is_complete(path: Path) -> bool:
+    """True when ``path`` is an index whose build finished."""
+    if not path.is_file():
+        return False
+    try:
+        with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
+            row = conn.execute("SELECT value FROM meta WHERE key='complete'").fetchone()
+    except sqlite3.Error:
+        return False
+    return row is not None and row[0] == "1"
+
+
+@contextlib.contextmanager
+def _lock(path: Path) -> Iterator[None]:
+    with open(path, "a+") as handle:
+        if sys.platform != "win32":
+            import fcntl
+
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            if sys.platform != "win32":
+                import fcntl
+
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def build_index(
+    path: Path,
+    sources: Sequence[Source] | None = None,
+    *,
+    aliases: Sequence[Alias] | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> dict[str, int]:
+    """Build the index at ``path`` from ``sources`` (default: every registry source) and
+    curated ``aliases`` (default: routemap/data/aliases.csv).
+
+    Returns the number of places per kind. Writes ``path`` atomically.
+    """
+    sources = list(sources) if sources is not None else default_sources()
+    aliases = list(aliases) if aliases is not None else read_aliases()
+    say = progress or (lambda message: None)
+    tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}")
+    tmp.unlink(missing_ok=True)
+    started = time.perf_counter()
+    try:
+        with contextlib.closing(sqlite3.connect(tmp)) as conn:
+            conn.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + _SCHEMA)
+            counts = _fill(conn, sources, aliases, say)
+            conn.executemany(
+                "INSERT INTO meta VALUES (?, ?)",
+                [
+                    ("schema", str(SCHEMA_VERSION)),
+                    ("key", index_key(sources)),
+                    ("places", str(sum(counts.values()))),
+                    ("complete", "1"),
+                ],
+            )
+            conn.commit()
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    say(f"gazetteer index built in {time.perf_counter() - started:.1f} s: {path}")
+    return counts
+
+
+def _fill(
+    conn: sqlite3.Connection,
+    sources: Sequence[Source],
+    aliases: Sequence[Alias],
+    say: Callable[[str], None],
+) -> dict[str, int]:
+    import shapely
+    from shapely.geometry import shape
+
+    counts: dict[str, int] = {}
+    pk_of: dict[str, int] = {}
+    regions: list[tuple[int, object]] = []
+    for source in sources:
+        say(f"indexing {type(source).__name__} …")
+        place_rows, name_rows, geometry_rows = [], [], []
+        for record in source.records():
+            if record.id in pk_of or not _valid_point(record):
+                continue  # first source wins for a shared id; registry glitches are skipped
+            pk = len(pk_of) + 1
+            pk_of[record.id] = pk
+            place_rows.append(_place_row(pk, record))
+            name_rows.extend(_name_rows(pk, record))
+            if record.geometry is not None:
+                geom = shapely.make_valid(shape(record.geometry))
+                geometry_rows.append((pk, shapely.to_wkb(geom)))
+                if record.kind is PlaceKind.REGION:
+                    regions.append((pk, geom))
+            counts[record.kind.value] = counts.get(record.kind.value, 0) + 1
+        conn.executemany("INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?)", place_rows)
+        conn.executemany("INSERT OR IGNORE INTO names VALUES (?,?,?)", name_rows)
+        conn.executemany("INSERT INTO geometries VALUES (?,?)", geometry_rows)
+    _add_aliases(conn, pk_of, aliases)
+    _estimate_region_populations(conn, regions)
+    _fill_fuzzy(conn)
+    return counts
+
+
+def _place_row(pk: int, record: PlaceRecord) -> tuple[object, ...]:
+    return (
+        pk,
+        record.id,
+        record.name,
+        record.kind.value,
+        record.lat,
+        record.lon,
+        record.country,
+        record.population,
+        record.source,
+        record.importance,
+    )
+
+
+def _name_rows(pk: int, record: PlaceRecord) -> list[tuple[str, int, int]]:
+    best: dict[str, int] = {}
+    for name, name_type in record.names:
+        norm = normalize_name(name)
+        if not norm:
+            continue
+        if name_type is NameType.CODE:
+            norm = name.strip().upper()  # codes match only as written, in capitals
+        best[norm] = min(best.get(norm, 99), int(name_type))
+    return [(norm, pk, name_type) for norm, name_type in best.items()]
+
+
+def _add_aliases(
+    conn: sqlite3.Connection, pk_of: dict[str, int], aliases: Sequence[Alias]
+) -> None:
+    rows = []
+    for alias in aliases:
+        pk = pk_of.get(alias.target)
+        if pk is None:
+            raise GazetteerBuildError(
+                f"{alias.file}:{alias.line}: alias {alias.name!r} points at "
+                f"{alias.target!r}, which no gazetteer source holds"
+            )
+        norm = normalize_name(alias.name)
+        if norm:
+            rows.append((norm, pk, int(NameType.ALIAS)))
+    # An alias is curated knowledge: it overrides a weaker registry name for the same pair.
+    conn.executemany("INSERT OR REPLACE INTO names VALUES (?,?,?)", rows)
+
+
+def _estimate_region_populations(
+    conn: sqlite3.Connection, regions: list[tuple[int, object]]
+) -> None:
+    """Natural Earth regions carry no population: sum the GeoNames towns inside each."""
+    if not regions:
+        return
+    import numpy as np
+    import shapely
+
+    cities = conn.execute(
+        "SELECT lon, lat, population FROM places WHERE kind='city' AND population > 0"
+    ).fetchall()
+    if not cities:
+        return
+    coords = np.array([(lon, lat) for lon, lat, _ in cities])
+    populations = np.array([pop for _, _, pop in cities], dtype=float)
+    points = shapely.points(coords)
+    tree = shapely.STRtree(points)
+    region_geoms = [geom for _, geom in regions]
+    region_idx, point_idx = tree.query(region_geoms, predicate="contains")
+    totals = np.bincount(region_idx, weights=populations[point_idx], minlength=len(regions))
+    updates = []
+    for (pk, _), total in zip(regions, totals, strict=True):
+        population = int(total)
+        updates.append(
+            (population or None, importance(PlaceKind.REGION, population or None), pk)
+        )
+    conn.executemany("UPDATE places SET population=?, importance=? WHERE pk=?", updates)
+
+
+def _fill_fuzzy(conn: sqlite3.Connection) -> None:
+    """The names a misspelling may be corrected to: notable places only, so a typo finds
+    Cusco but nonsense does not find a hamlet."""
+    min_city = importance(PlaceKind.CITY, FUZZY_MIN_POPULATION)
+    rows = conn.execute(
+        """
+        SELECT n.norm, p.name FROM names n JOIN places p ON p.pk = n.pk
+        WHERE n.type <= ? AND length(n.norm) >= ?
+          AND (p.kind NOT IN ('city', 'airport') OR p.importance >= ?)
+        ORDER BY p.importance DESC, p.pk
+        """,
+        (int(NameType.ALTERNATE), FUZZY_MIN_LENGTH, min_city - 1e-9),
+    ).fetchall()
+    seen: dict[str, str] = {}
+    for norm, display in rows:
+        seen.setdefault(norm, display)
+    conn.executemany("INSERT INTO fuzzy VALUES (?, ?)", sorted(seen.items()))
+
+
+def _valid_point(record: PlaceRecord) -> bool:
+    return (
+        math.isfinite(record.lat)
+        and math.isfinite(record.lon)
+        and -90 <= record.lat <= 90
+        and -180 <= record.lon <= 180
+    )

@@ -1,0 +1,75 @@
+"""Airports, airfields and airstrips worldwide, from the airportsdata package (MIT)."""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterator
+
+from routemap.gazetteer.sources.base import (
+    NameType,
+    PlaceRecord,
+    Source,
+    importance,
+    package_file,
+    package_version,
+)
+from routemap.places import PlaceKind
+
+__all__ = ["Airports", "airport_base_name"]
+
+_SUFFIX = re.compile(
+    r"\s+(international\s+)?(airport|airfield|airstrip|aerodrome|air\s*base|airpark|"
+    r"landing\s+strip|heliport|air\s+field)$",
+    re.IGNORECASE,
+)
+
+
+def airport_base_name(name: str) -> str:
+    """The name without its 'Airport'-like suffix.
+
+    >>> airport_base_name("Jorge Chavez International Airport")
+    'Jorge Chavez'
+    >>> airport_base_name("Luisiana Airport")
+    'Luisiana'
+    """
+    return _SUFFIX.sub("", name).strip()
+
+
+class Airports(Source):
+    """Every airport and landing strip in airportsdata, keyed by ICAO (or local) code."""
+
+    label = "airportsdata"
+
+    def fingerprint(self) -> str:
+        return f"airportsdata {package_version('airportsdata')}"
+
+    def records(self) -> Iterator[PlaceRecord]:
+        path = package_file("airportsdata", "airports.csv")
+        with path.open("r", encoding="utf-8", newline="") as handle:
+            for row in csv.DictReader(handle):
+                name = row["name"].strip()
+                if not name:
+                    continue
+                names: list[tuple[str, NameType]] = [(name, NameType.PRIMARY)]
+                base = airport_base_name(name)
+                if base and base != name:
+                    names.append((base + " Airport", NameType.ALTERNATE))
+                if row["city"].strip():
+                    names.append((row["city"].strip(), NameType.SERVED))
+                names.append((row["icao"], NameType.CODE))
+                if row["iata"].strip():
+                    names.append((row["iata"].strip(), NameType.CODE))
+                yield PlaceRecord(
+                    id=f"icao:{row['icao']}",
+                    name=name,
+                    kind=PlaceKind.AIRPORT,
+                    lat=float(row["lat"]),
+                    lon=float(row["lon"]),
+                    country=row["country"] or None,
+                    population=None,
+                    source=self.label,
+                    names=tuple(names),
+                    importance=importance(PlaceKind.AIRPORT, None)
+                    + (0.05 if row["iata"].strip() else 0.0),
+                )

@@ -1,0 +1,53 @@
+"""First-level administrative regions worldwide (Natural Earth admin-1, with Spanish
+names), from routemap/data/admin1.geojson derived by gazetteer/build_natural_earth.py."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from routemap.gazetteer.sources.base import (
+    NameType,
+    PlaceRecord,
+    Source,
+    clean_alternates,
+    data_path,
+    importance,
+    read_data_geojson,
+)
+from routemap.places import PlaceKind
+
+__all__ = ["Admin1Regions"]
+
+
+class Admin1Regions(Source):
+    """Departments, states and provinces. Their population is filled in by the index
+    builder from the GeoNames towns inside each polygon (Natural Earth has none)."""
+
+    label = "Natural Earth admin-1"
+    filename = "admin1.geojson"
+
+    def fingerprint(self) -> str:
+        path = data_path(self.filename)
+        return f"{self.filename} {path.stat().st_size if path.is_file() else 0}"
+
+    def records(self) -> Iterator[PlaceRecord]:
+        for feature in read_data_geojson(self.filename):
+            props = feature["properties"]
+            names: list[tuple[str, NameType]] = [(props["name"], NameType.PRIMARY)]
+            if props.get("name_es"):
+                names.append((props["name_es"], NameType.LOCALIZED))
+            for alt in clean_alternates(props.get("name_alt") or ()):
+                names.append((alt, NameType.ALTERNATE))
+            yield PlaceRecord(
+                id=props["id"],
+                name=props["name"],
+                kind=PlaceKind.REGION,
+                lat=float(props["rep_lat"]),
+                lon=float(props["rep_lon"]),
+                country=props.get("country") or None,
+                population=None,
+                source=self.label,
+                names=tuple(names),
+                geometry=feature["geometry"],
+                importance=importance(PlaceKind.REGION, None),
+            )

@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from routemap import __version__
+from routemap.cli import main
+
+
+def test_resolve_json(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["resolve", "Callao", "--kind", "port", "--json"]) == 0
+    record = json.loads(capsys.readouterr().out)
+    assert record["place"]["id"] == "locode:PECLL"
+    assert record["candidates"][0]["reason"]
+
+
+def test_resolve_table_and_filters(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["resolve", "Lima", "--country", "US"]) == 0
+    out = capsys.readouterr().out
+    assert "Lima" in out and "US" in out and "1." in out
+
+
+def test_unknown_name_exits_1_and_suggests(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["resolve", "Cusco", "Chancayy Port Zone"]) == 1
+    captured = capsys.readouterr()
+    assert "Cusco" in captured.out and "no place named" in captured.err
+
+
+@pytest.mark.parametrize(
+    "argv", [["resolve"], ["resolve", "Lima", "--kind", "village"], ["bogus"], []]
+)
+def test_usage_errors_exit_2(argv: list[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        code = main(argv)
+        raise SystemExit(code)
+    assert info.value.code == 2
+
+
+def test_map_is_written_offline(tmp_path: Path) -> None:
+    target = tmp_path / "maps" / "places.html"
+    assert main(["resolve", "VRAEM", "Callao", "Europe", "--map", str(target)]) == 0
+    page = target.read_text(encoding="utf-8")
+    assert "L.map(" in page and "VRAEM" in page
+    assert "cdn.jsdelivr" not in page and "<script src=" not in page
+    assert "tile.openstreetmap" not in page
+    assert [p.name for p in target.parent.iterdir()] == ["places.html"]
+
+
+def test_python_dash_m_and_version() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "routemap", "--version"], capture_output=True, text=True
+    )
+    assert done.returncode == 0 and __version__ in done.stdout
+    done = subprocess.run(
+        [sys.executable, "-m", "routemap", "resolve", "EE.UU.", "--json"],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0
+    assert json.loads(done.stdout)["place"]["id"] == "iso3166:US"
