@@ -10,8 +10,12 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-__all__ = ["main", "build_parser"]
+if TYPE_CHECKING:
+    from routemap.gazetteer import Candidate
+
+__all__ = ["build_parser", "main"]
 
 EPILOG_RESOLVE = """\
 examples:
@@ -133,15 +137,18 @@ def _resolve(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     return status
 
 
-def _print_table(query: str, candidates: Sequence[object]) -> None:
-    best = candidates[0]
-    place = best.place  # type: ignore[attr-defined]
-    print(f"{query} → {place.name} [{place.id}] {place.kind.value}, {place.country or '—'}, "
-          f"{place.lat:.4f}, {place.lon:.4f}")
+def _print_table(query: str, candidates: Sequence[Candidate]) -> None:
+    place = candidates[0].place
+    print(
+        f"{query} → {place.name} [{place.id}] {place.kind.value}, {place.country or '—'}, "
+        f"{place.lat:.4f}, {place.lon:.4f}"
+    )
     for rank, candidate in enumerate(candidates, 1):
-        p = candidate.place  # type: ignore[attr-defined]
-        print(f"   {rank}. {candidate.score:.3f}  {p.id:<22} {p.name} "  # type: ignore[attr-defined]
-              f"({p.kind.value}, {p.country or '—'}) — {candidate.reason}")  # type: ignore[attr-defined]
+        p = candidate.place
+        print(
+            f"   {rank}. {candidate.score:.3f}  {p.id:<22} {p.name} "
+            f"({p.kind.value}, {p.country or '—'}) — {candidate.reason}"
+        )
 
 
 def _index(args: argparse.Namespace) -> int:

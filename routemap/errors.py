@@ -10,13 +10,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 __all__ = [
-    "RoutemapError",
-    "PlaceNotFound",
+    "GazetteerBuildError",
     "InvalidPlace",
     "InvalidQuery",
-    "GazetteerBuildError",
-    "OnlineGeocodingError",
     "MissingDependency",
+    "OnlineGeocodingError",
+    "PlaceNotFound",
+    "RoutemapError",
 ]
 
 

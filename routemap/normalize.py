@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["MAX_NAME_LENGTH", "normalize_name", "strip_article", "check_name", "ARTICLES"]
+__all__ = ["ARTICLES", "MAX_NAME_LENGTH", "check_name", "normalize_name", "strip_article"]
 
 #: Longest name accepted by lookups; longer input is an error, not a slow search.
 MAX_NAME_LENGTH = 200

@@ -74,6 +74,7 @@ _SUFFIX_CUES: tuple[tuple[str, PlaceKind], ...] = (
     (" river", PlaceKind.RIVER),
 )
 
+
 #: Minimum rapidfuzz ratio for a misspelling, by length of the normalised query.
 def _fuzzy_cutoff(length: int) -> float:
     if length <= 5:
@@ -142,6 +143,7 @@ class Gazetteer:
         self._lock = threading.Lock()
         self._places: dict[int, Place] = {}
         self._fuzzy: tuple[list[str], list[str]] | None = None
+        self._fuzzy_buckets_cache: dict[tuple[str, int], list[str]] | None = None
 
     # -- construction -------------------------------------------------------------------
 
@@ -229,7 +231,7 @@ class Gazetteer:
                 if value
             )
             suggestions = (
-                [str(c.place) for c in self._rank_all(hits, None, None, None)[:5]]
+                [str(self._place(r[0])) for r in self._rank_all(hits, None, None, None)[:5]]
                 if hits and filters
                 else self.suggest(text)
             )
@@ -342,14 +344,31 @@ class Gazetteer:
             self._fuzzy = ([r[0] for r in rows], [r[1] for r in rows])
         return self._fuzzy
 
+    def _fuzzy_buckets(self) -> dict[tuple[str, int], list[str]]:
+        if self._fuzzy_buckets_cache is None:
+            buckets: dict[tuple[str, int], list[str]] = {}
+            for norm in self._fuzzy_choices()[0]:
+                buckets.setdefault((norm[0], len(norm)), []).append(norm)
+            self._fuzzy_buckets_cache = buckets
+        return self._fuzzy_buckets_cache
+
     def _fuzzy_hits(self, norm: str) -> list[_Hit]:
         from rapidfuzz import fuzz, process
 
         if len(norm) < 4:
             return []
-        norms, _ = self._fuzzy_choices()
         cutoff = _fuzzy_cutoff(len(norm))
-        found = process.extract(norm, norms, scorer=fuzz.ratio, score_cutoff=cutoff, limit=5)
+        # ratio = 2·matches / (len(a) + len(b)) bounds the length of any name that can pass
+        # the cutoff, and misspellings seldom touch the first letter: comparing only names
+        # of nearby length that share it keeps a guess to about a millisecond.
+        slack = int(len(norm) * (100 - cutoff) / cutoff) + 1
+        buckets = self._fuzzy_buckets()
+        choices = [
+            name
+            for size in range(len(norm) - slack, len(norm) + slack + 1)
+            for name in buckets.get((norm[0], size), ())
+        ]
+        found = process.extract(norm, choices, scorer=fuzz.ratio, score_cutoff=cutoff, limit=5)
         hits: list[_Hit] = []
         for matched, ratio, _ in found:
             form = _Form(matched, 0.9 * ratio / 100, f"spelled like '{matched}' ({ratio:.0f}%)")
@@ -364,7 +383,10 @@ class Gazetteer:
         origin: tuple[float, float] | None,
         limit: int,
     ) -> list[Candidate]:
-        return self._rank_all(hits, country, kind, origin)[:limit]
+        return [
+            Candidate(self._place(pk), score, reason, matched)
+            for pk, score, reason, matched in self._rank_all(hits, country, kind, origin)[:limit]
+        ]
 
     def _rank_all(
         self,
@@ -372,7 +394,8 @@ class Gazetteer:
         country: str | None,
         kind: PlaceKind | None,
         origin: tuple[float, float] | None,
-    ) -> list[Candidate]:
+    ) -> list[tuple[int, float, str, str]]:
+        """(pk, score, reason, matched name) for every admissible hit, best first."""
         if not hits:
             return []
         pks = sorted({h.pk for h in hits})
@@ -417,18 +440,14 @@ class Gazetteer:
             if hit.pk not in best or score > best[hit.pk][0]:
                 best[hit.pk] = (score, prior, "; ".join(reasons), hit.matched)
         order = sorted(best.items(), key=lambda item: (-item[1][0], -item[1][1], item[0]))
-        return [
-            Candidate(self._place(pk), score, reason, matched)
-            for pk, (score, _, reason, matched) in order
-        ]
+        return [(pk, score, reason, matched) for pk, (score, _, reason, matched) in order]
 
     def _place(self, pk: int) -> Place:
         place = self._places.get(pk)
         if place is not None:
             return place
         (row,) = self._query(
-            "SELECT id, name, kind, lat, lon, country, population, source FROM places "
-            "WHERE pk = ?",
+            "SELECT id, name, kind, lat, lon, country, population, source FROM places WHERE pk = ?",
             (pk,),
         )
         wkb = self._query("SELECT wkb FROM geometries WHERE pk = ?", (pk,))
@@ -438,8 +457,9 @@ class Gazetteer:
 
             geometry = shapely.from_wkb(wkb[0][0])
         place_id, name, kind, lat, lon, country, population, source = row
-        place = Place(place_id, name, PlaceKind(kind), lat, lon, country, population, geometry,
-                      source)
+        place = Place(
+            place_id, name, PlaceKind(kind), lat, lon, country, population, geometry, source
+        )
         if len(self._places) > 50_000:
             self._places.clear()
         self._places[pk] = place

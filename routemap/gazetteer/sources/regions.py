@@ -10,7 +10,7 @@ from routemap.gazetteer.sources.base import (
     PlaceRecord,
     Source,
     clean_alternates,
-    data_path,
+    data_digest,
     importance,
     read_data_geojson,
 )
@@ -27,8 +27,7 @@ class Admin1Regions(Source):
     filename = "admin1.geojson"
 
     def fingerprint(self) -> str:
-        path = data_path(self.filename)
-        return f"{self.filename} {path.stat().st_size if path.is_file() else 0}"
+        return f"{self.filename} {data_digest(self.filename)}"
 
     def records(self) -> Iterator[PlaceRecord]:
         for feature in read_data_geojson(self.filename):
