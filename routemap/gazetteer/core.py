@@ -45,6 +45,8 @@ _PREFIX_CUES: tuple[tuple[str, PlaceKind], ...] = (
     ("airport of ", PlaceKind.AIRPORT),
     ("aeropuerto de ", PlaceKind.AIRPORT),
     ("aeropuerto internacional de ", PlaceKind.AIRPORT),
+    ("aeropuerto internacional ", PlaceKind.AIRPORT),
+    ("aeropuerto ", PlaceKind.AIRPORT),
     ("department of ", PlaceKind.REGION),
     ("departamento de ", PlaceKind.REGION),
     ("departamento del ", PlaceKind.REGION),
@@ -239,19 +241,24 @@ class Gazetteer:
         return ranked
 
     def suggest(self, name: str, limit: int = 5) -> list[str]:
-        """Display names of notable places spelled like ``name`` (for error messages)."""
+        """Display names of notable places spelled like ``name`` (for error messages):
+        first those like the whole name, then those like one of its words."""
         from rapidfuzz import fuzz, process
 
         norms, displays = self._fuzzy_choices()
         norm = normalize_name(name)
         if not norm:
             return []
-        found = process.extract(norm, norms, scorer=fuzz.ratio, score_cutoff=65, limit=limit)
-        out: list[str] = []
-        for _, _, index in found:
-            if displays[index] not in out:
-                out.append(displays[index])
-        return out
+        scored: dict[str, float] = {}
+        queries = [(norm, 65.0)] + [(w, 80.0) for w in norm.split() if len(w) >= 4 and w != norm]
+        for query, cutoff in queries:
+            for _, score, index in process.extract(
+                query, norms, scorer=fuzz.ratio, score_cutoff=cutoff, limit=limit
+            ):
+                display = displays[index]
+                scored[display] = max(scored.get(display, 0.0), score)
+        ranked = sorted(scored, key=lambda d: (-scored[d], d))
+        return ranked[:limit]
 
     def with_online_fallback(
         self, fallback: OnlineFallback | None = None, **options: Any

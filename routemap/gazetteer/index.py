@@ -285,8 +285,8 @@ def _estimate_region_populations(
 
 
 def _fill_fuzzy(conn: sqlite3.Connection) -> None:
-    """The names a misspelling may be corrected to: notable places only, so a typo finds
-    Cusco but nonsense does not find a hamlet."""
+    """The names a misspelling may be corrected to: the own names (not the many foreign
+    alternates) of notable places only, so a typo finds Cusco but nonsense finds nothing."""
     min_city = importance(PlaceKind.CITY, FUZZY_MIN_POPULATION)
     rows = conn.execute(
         """
@@ -295,7 +295,7 @@ def _fill_fuzzy(conn: sqlite3.Connection) -> None:
           AND (p.kind NOT IN ('city', 'airport') OR p.importance >= ?)
         ORDER BY p.importance DESC, p.pk
         """,
-        (int(NameType.ALTERNATE), FUZZY_MIN_LENGTH, min_city - 1e-9),
+        (int(NameType.ALIAS), FUZZY_MIN_LENGTH, min_city - 1e-9),
     ).fetchall()
     seen: dict[str, str] = {}
     for norm, display in rows:

@@ -149,6 +149,12 @@ def places_map(places: Iterable[Place], *, title: str | None = None) -> folium.M
     return fmap
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def save_html(fmap: folium.Map, path: str | os.PathLike[str]) -> Path:
     """Write the map to ``path`` atomically (a temporary file renamed into place)."""
     target = Path(path)
@@ -158,6 +164,7 @@ def save_html(fmap: folium.Map, path: str | os.PathLike[str]) -> Path:
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(page)
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; a map is meant to be shared
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

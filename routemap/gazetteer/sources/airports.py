@@ -16,7 +16,7 @@ from routemap.gazetteer.sources.base import (
 )
 from routemap.places import PlaceKind
 
-__all__ = ["Airports", "airport_base_name"]
+__all__ = ["Airports", "airport_base_name", "airport_name_variants"]
 
 _SUFFIX = re.compile(
     r"\s+(international\s+)?(airport|airfield|airstrip|aerodrome|air\s*base|airpark|"
@@ -36,6 +36,27 @@ def airport_base_name(name: str) -> str:
     return _SUFFIX.sub("", name).strip()
 
 
+_AFTER_AIRPORT = re.compile(r"\bAirport\s+(.+)$", re.IGNORECASE)
+
+
+def airport_name_variants(name: str) -> list[str]:
+    """Shorter names people use for an airport.
+
+    >>> airport_name_variants("Jorge Chavez International Airport")
+    ['Jorge Chavez', 'Jorge Chavez Airport']
+    >>> airport_name_variants("Amsterdam Airport Schiphol")
+    ['Schiphol']
+    """
+    variants = []
+    base = airport_base_name(name)
+    if base and base != name:
+        variants += [base, base + " Airport"]
+    after = _AFTER_AIRPORT.search(name)
+    if after and not after.group(1).startswith("("):
+        variants.append(after.group(1).strip())
+    return [v for v in dict.fromkeys(variants) if len(v) >= 3]
+
+
 class Airports(Source):
     """Every airport and landing strip in airportsdata, keyed by ICAO (or local) code."""
 
@@ -52,9 +73,8 @@ class Airports(Source):
                 if not name:
                     continue
                 names: list[tuple[str, NameType]] = [(name, NameType.PRIMARY)]
-                base = airport_base_name(name)
-                if base and base != name:
-                    names.append((base + " Airport", NameType.ALTERNATE))
+                for variant in airport_name_variants(name):
+                    names.append((variant, NameType.ALTERNATE))
                 if row["city"].strip():
                     names.append((row["city"].strip(), NameType.SERVED))
                 names.append((row["icao"], NameType.CODE))

@@ -57,7 +57,7 @@ _QUALITY = {
     NameType.PRIMARY: 1.0,
     NameType.LOCALIZED: 1.0,
     NameType.ALIAS: 1.0,
-    NameType.ALTERNATE: 0.93,
+    NameType.ALTERNATE: 0.85,
     NameType.CODE: 0.9,
     NameType.SERVED: 0.6,
 }

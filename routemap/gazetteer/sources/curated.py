@@ -23,7 +23,7 @@ from routemap.gazetteer.sources.base import (
 )
 from routemap.places import PlaceKind
 
-__all__ = ["Alias", "CuratedAreas", "Rivers", "read_aliases"]
+__all__ = ["Admin1Groups", "Alias", "CuratedAreas", "Rivers", "read_aliases"]
 
 
 class _DerivedGeoJSON(Source):
@@ -40,10 +40,11 @@ class _DerivedGeoJSON(Source):
             if props.get("name_es"):
                 names.append((props["name_es"], NameType.LOCALIZED))
             names += [(n, NameType.ALIAS) for n in props.get("names") or ()]
+            kind = PlaceKind.coerce(props.get("kind") or self.kind)
             yield PlaceRecord(
                 id=props["id"],
                 name=props["name"],
-                kind=self.kind,
+                kind=kind,
                 lat=float(props["rep_lat"]),
                 lon=float(props["rep_lon"]),
                 country=props.get("country") or None,
@@ -51,7 +52,7 @@ class _DerivedGeoJSON(Source):
                 source=props.get("source") or self.label,
                 names=tuple(names),
                 geometry=feature["geometry"],
-                importance=importance(self.kind, None),
+                importance=importance(kind, None),
             )
 
 
@@ -62,6 +63,16 @@ class CuratedAreas(_DerivedGeoJSON):
     label = "routemap curated"
     filename = "areas.geojson"
     kind = PlaceKind.AREA
+
+
+class Admin1Groups(_DerivedGeoJSON):
+    """Regions one level above Natural Earth's admin-1 where reporting names that level
+    (Spain's autonomous communities, Italy's regions, the UK's nations …): admin-1
+    polygons dissolved by their ISO 3166-2 parent, by gazetteer/build_admin1_groups.py."""
+
+    label = "Natural Earth admin-1 grouped by ISO 3166-2 parent"
+    filename = "admin1_groups.geojson"
+    kind = PlaceKind.REGION
 
 
 class Rivers(_DerivedGeoJSON):
