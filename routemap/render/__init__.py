@@ -109,7 +109,7 @@ def offline_map(*, title: str | None = None, tiles: str | None = None, **kwargs:
         )
     fmap.get_root().html.add_child(  # type: ignore[attr-defined]
         Element(
-            '<div style="position:absolute;bottom:0;left:0;z-index:1000;'
+            '<div style="position:absolute;bottom:18px;right:0;z-index:1000;'
             'background:rgba(255,255,255,.85);padding:2px 6px;font:11px sans-serif">'
             f"{html.escape(ATTRIBUTION)}</div>"
         )
