@@ -19,16 +19,21 @@ from routemap.errors import (
     RoutemapError,
 )
 from routemap.gazetteer import Candidate, Gazetteer
+from routemap.geoparse import Mention, geoparse
 from routemap.places import Place, PlaceKind
+from routemap.text import Document, DocumentError, read_document
 
 __version__ = "0.1.0"
 
 __all__ = [
     "Candidate",
+    "Document",
+    "DocumentError",
     "Gazetteer",
     "GazetteerBuildError",
     "InvalidPlace",
     "InvalidQuery",
+    "Mention",
     "MissingDependency",
     "OnlineGeocodingError",
     "Place",
@@ -36,4 +41,6 @@ __all__ = [
     "PlaceNotFound",
     "RoutemapError",
     "__version__",
+    "geoparse",
+    "read_document",
 ]

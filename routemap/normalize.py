@@ -19,7 +19,15 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["ARTICLES", "MAX_NAME_LENGTH", "check_name", "normalize_name", "strip_article"]
+__all__ = [
+    "ARTICLES",
+    "MAX_NAME_LENGTH",
+    "check_name",
+    "fold_for_scan",
+    "normalize_name",
+    "scan_key",
+    "strip_article",
+]
 
 #: Longest name accepted by lookups; longer input is an error, not a slow search.
 MAX_NAME_LENGTH = 200
@@ -98,3 +106,44 @@ def check_name(name: object, *, what: str = "name") -> str:
     if not normalize_name(stripped):
         raise InvalidQuery(f"{what} has no letters or digits: {stripped!r:.80}")
     return stripped
+
+
+def _fold_char(ch: str) -> str:
+    """One character folded to one character: accents off, lower case, non-word → space."""
+    if ch == "_" or not (ch.isalnum()):
+        return " "
+    base = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
+    lowered = (base or ch).lower()
+    if len(lowered) != 1:
+        lowered = lowered[0]  # "İ" → "i", keep one character per character
+    return {"ß": "s", "ı": "i"}.get(lowered, lowered)
+
+
+# One table for the Latin, Greek, Cyrillic and punctuation blocks; other characters pass
+# through unchanged (they cannot be part of a Latin-script name anyway).
+_FOLD_TABLE = {code: _fold_char(chr(code)) for code in range(0x3000)}
+
+
+def fold_for_scan(text: str) -> str:
+    """``text`` folded character by character, same length, for scanning with offsets.
+
+    Accents and case are removed and every non-word character becomes a space, so a
+    match in the folded text has the same offsets in the original.
+
+    >>> fold_for_scan("Apurímac, Ene y Mantaro")
+    'apurimac  ene y mantaro'
+    >>> len(fold_for_scan("Straße İzmir")) == len("Straße İzmir")
+    True
+    """
+    return text.translate(_FOLD_TABLE)
+
+
+def scan_key(name: str) -> str:
+    """The form of a name that the geoparser looks for in folded text.
+
+    >>> scan_key("EE.UU.")
+    'ee uu'
+    >>> scan_key("Côte d'Ivoire")
+    'cote d ivoire'
+    """
+    return fold_for_scan(name).strip()

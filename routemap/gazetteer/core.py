@@ -121,6 +121,20 @@ class _Hit:
     hint: PlaceKind | None
 
 
+@dataclass(frozen=True, slots=True)
+class ScanCandidate:
+    """A place a name found in text may mean, as the geoparser ranks it."""
+
+    pk: int
+    id: str
+    name_type: NameType
+    kind: PlaceKind
+    lat: float
+    lon: float
+    country: str | None
+    prior: float
+
+
 class Gazetteer:
     """Offline place lookup over the index built from registry packages.
 
@@ -145,6 +159,7 @@ class Gazetteer:
         self._lock = threading.Lock()
         self._places: dict[int, Place] = {}
         self._fuzzy: tuple[list[str], list[str]] | None = None
+        self._scan_cache: dict[str, tuple[ScanCandidate, ...]] = {}
         self._fuzzy_buckets_cache: dict[tuple[str, int], list[str]] | None = None
 
     # -- construction -------------------------------------------------------------------
@@ -448,6 +463,35 @@ class Gazetteer:
                 best[hit.pk] = (score, prior, "; ".join(reasons), hit.matched)
         order = sorted(best.items(), key=lambda item: (-item[1][0], -item[1][1], item[0]))
         return [(pk, score, reason, matched) for pk, (score, _, reason, matched) in order]
+
+    # -- for the geoparser -----------------------------------------------------------------
+
+    def _scan_keys(self) -> list[str]:
+        """Every form under which places are looked for in running text."""
+        return [row[0] for row in self._query("SELECT DISTINCT key FROM scan ORDER BY key")]
+
+    def _scan_candidates(self, key: str) -> tuple[ScanCandidate, ...]:
+        """Every place a scan key may name, with what ranking needs (no Place built)."""
+        cached = self._scan_cache.get(key)
+        if cached is not None:
+            return cached
+        rows = self._query(
+            """
+            SELECT p.pk, p.id, MIN(n.type), p.kind, p.lat, p.lon, p.country, p.importance
+            FROM scan s JOIN names n ON n.norm = s.norm JOIN places p ON p.pk = n.pk
+            WHERE s.key = ? AND n.type NOT IN (?, ?)
+            GROUP BY p.pk ORDER BY p.importance DESC, p.pk
+            """,
+            (key, int(NameType.CODE), int(NameType.SERVED)),
+        )
+        found = tuple(
+            ScanCandidate(pk, pid, NameType(t), PlaceKind(kind), lat, lon, country, prior)
+            for pk, pid, t, kind, lat, lon, country, prior in rows
+        )
+        if len(self._scan_cache) > 200_000:
+            self._scan_cache.clear()
+        self._scan_cache[key] = found
+        return found
 
     def _place(self, pk: int) -> Place:
         place = self._places.get(pk)

@@ -28,12 +28,12 @@ from routemap.gazetteer.sources import (
     read_aliases,
 )
 from routemap.gazetteer.sources.base import data_path, importance
-from routemap.normalize import normalize_name
+from routemap.normalize import normalize_name, scan_key
 from routemap.places import PlaceKind
 
 __all__ = ["SCHEMA_VERSION", "build_index", "default_index_path", "ensure_index", "index_key"]
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 #: Names short enough to be common words are left out of fuzzy matching.
 FUZZY_MIN_LENGTH = 4
@@ -62,6 +62,7 @@ CREATE TABLE names(
 ) WITHOUT ROWID;
 CREATE TABLE geometries(pk INTEGER PRIMARY KEY, wkb BLOB NOT NULL);
 CREATE TABLE fuzzy(norm TEXT PRIMARY KEY, display TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE scan(key TEXT NOT NULL, norm TEXT NOT NULL, PRIMARY KEY(key, norm)) WITHOUT ROWID;
 """
 
 
@@ -191,6 +192,7 @@ def _fill(
     for source in sources:
         say(f"indexing {type(source).__name__} …")
         place_rows, name_rows, geometry_rows = [], [], []
+        scan_rows: set[tuple[str, str]] = set()
         for record in source.records():
             if record.id in pk_of or not _valid_point(record):
                 continue  # first source wins for a shared id; registry glitches are skipped
@@ -198,6 +200,7 @@ def _fill(
             pk_of[record.id] = pk
             place_rows.append(_place_row(pk, record))
             name_rows.extend(_name_rows(pk, record))
+            scan_rows.update(_scan_rows(record))
             if record.geometry is not None:
                 geom = shapely.make_valid(shape(record.geometry))
                 geometry_rows.append((pk, shapely.to_wkb(geom)))
@@ -207,6 +210,7 @@ def _fill(
         conn.executemany("INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?)", place_rows)
         conn.executemany("INSERT OR IGNORE INTO names VALUES (?,?,?)", name_rows)
         conn.executemany("INSERT INTO geometries VALUES (?,?)", geometry_rows)
+        conn.executemany("INSERT OR IGNORE INTO scan VALUES (?,?)", sorted(scan_rows))
     _add_aliases(conn, pk_of, aliases)
     _estimate_region_populations(conn, regions)
     _fill_fuzzy(conn)
@@ -240,8 +244,35 @@ def _name_rows(pk: int, record: PlaceRecord) -> list[tuple[str, int, int]]:
     return [(norm, pk, name_type) for norm, name_type in best.items()]
 
 
+#: Towns smaller than this are found in text by their own names only, not by the many
+#: foreign alternates GeoNames lists for them (noise such as "Puna", "Pun").
+SCAN_ALTERNATES_MIN_POPULATION = 15_000
+_AIRPORT_WORDS = ("airport", "aeropuerto", "aeroporto", "airfield", "aerodrome", "airstrip")
+
+
+def _scan_rows(record: PlaceRecord) -> list[tuple[str, str]]:
+    """(scan key, lookup key) pairs by which the geoparser finds this place in text."""
+    rows = []
+    small_city = record.kind is PlaceKind.CITY and record.importance < importance(
+        PlaceKind.CITY, SCAN_ALTERNATES_MIN_POPULATION
+    )
+    for name, name_type in record.names:
+        if name_type in (NameType.CODE, NameType.SERVED):
+            continue
+        if name_type is NameType.ALTERNATE and small_city:
+            continue
+        key = scan_key(name)
+        if record.kind is PlaceKind.AIRPORT and not any(w in key for w in _AIRPORT_WORDS):
+            continue  # an airport's bare name is mostly a person's name ("Jorge Chavez")
+        norm = normalize_name(name)
+        if len(key) >= 3 and norm:
+            rows.append((key, norm))
+    return rows
+
+
 def _add_aliases(conn: sqlite3.Connection, pk_of: dict[str, int], aliases: Sequence[Alias]) -> None:
     rows = []
+    scan_rows: list[tuple[str, str]] = []
     for alias in aliases:
         pk = pk_of.get(alias.target)
         if pk is None:
@@ -252,8 +283,10 @@ def _add_aliases(conn: sqlite3.Connection, pk_of: dict[str, int], aliases: Seque
         norm = normalize_name(alias.name)
         if norm:
             rows.append((norm, pk, int(NameType.ALIAS)))
+            scan_rows.append((scan_key(alias.name), norm))
     # An alias is curated knowledge: it overrides a weaker registry name for the same pair.
     conn.executemany("INSERT OR REPLACE INTO names VALUES (?,?,?)", rows)
+    conn.executemany("INSERT OR IGNORE INTO scan VALUES (?,?)", scan_rows)
 
 
 def _estimate_region_populations(

@@ -1,0 +1,721 @@
+"""Geoparsing: find the places an article mentions and resolve each in context.
+
+Recognition scans the folded text once with an Aho–Corasick automaton over every name in
+the gazetteer (pyahocorasick), keeps the longest match, and then asks whether each match
+is used as a place: capitalised as a proper name, not a common word at the head of a
+sentence, not inside an organisation ("Policía Nacional del Perú"), a newspaper
+("La República"), a person's or a ship's name. Resolution ranks each match's candidates by
+their size and kind, the countries the document is about (as CLIFF does), nearby
+mentions, and cue words ("port of", "puerto de", "X airport", "departamento de", "río").
+
+>>> [(m.text, m.place.id) for m in geoparse("Cocaine left the port of Callao for Antwerp.")]
+[('Callao', 'locode:PECLL'), ('Antwerp', 'geonames:2803138')]
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import io
+import math
+import re
+import threading
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any
+
+from routemap.gazetteer import Gazetteer
+from routemap.gazetteer.core import ScanCandidate
+from routemap.gazetteer.sources.base import NameType
+from routemap.normalize import fold_for_scan, scan_key
+from routemap.places import Place, PlaceKind
+from routemap.text import Document
+
+__all__ = ["Mention", "geoparse", "resolve_spans"]
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A place name found in a document.
+
+    ``start``/``end`` are offsets into the document's text; ``place`` is the resolved
+    Place (None when no candidate fits); ``candidates`` the alternatives considered, best
+    first, as ``(Place id, score)``; ``sentence`` the sentence index; ``score`` the
+    resolution's confidence in [0, 1]; ``in_chrome`` whether it sits in site chrome (kept
+    out of routes).
+    """
+
+    start: int
+    end: int
+    text: str
+    place: Place | None
+    candidates: tuple[tuple[str, float], ...] = field(default=(), repr=False)
+    sentence: int = 0
+    score: float = 0.0
+    in_chrome: bool = False
+    kind_cue: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form used by ``routemap geoparse --json``."""
+        place = self.place
+        return {
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+            "id": place.id if place else None,
+            "name": place.name if place else None,
+            "kind": place.kind.value if place else None,
+            "lat": place.lat if place else None,
+            "lon": place.lon if place else None,
+            "country": place.country if place else None,
+            "in_chrome": self.in_chrome,
+            "sentence": self.sentence,
+            "score": round(self.score, 4),
+        }
+
+
+# -- curated word lists (data files, not code) -----------------------------------------------
+
+
+def _data_rows(name: str) -> list[dict[str, str]]:
+    text = resources.files("routemap").joinpath("data", name).read_text(encoding="utf-8")
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+@functools.cache
+def _demonyms() -> dict[str, str]:
+    """Folded demonym (singular and plural, both genders for Spanish) → country code."""
+    forms: dict[str, str] = {}
+    for row in _data_rows("demonyms.csv"):
+        word, code = row["demonym"], row["country"]
+        variants = {word, word + "s"}
+        if row["lang"] == "es":
+            stem = word[:-1] if word.endswith("o") else word
+            variants |= {stem + "a", stem + "os", stem + "as", word + "es"}
+            if word.endswith(("és", "án")):  # francés → francesa, alemán → alemana
+                plain = word[:-2] + word[-2].replace("é", "e").replace("á", "a") + word[-1]
+                variants |= {plain + "a", plain + "es", plain + "as"}
+        for variant in variants:
+            forms[scan_key(variant)] = code
+    return forms
+
+
+@functools.cache
+def _not_places() -> frozenset[str]:
+    return frozenset(scan_key(row["name"]) for row in _data_rows("not_places.csv"))
+
+
+# Words that, capitalised right before a place name, make it part of an organisation
+# or a title ("Policía Nacional del Perú", "Rey de España", "U.S. Embassy in …").
+_ORG_BEFORE = frozenset(
+    scan_key(w)
+    for w in """police policia policía ministry ministerio embassy embajada consulate consulado
+        army ejercito ejército navy armada marina guard guardia government gobierno
+        university universidad bank banco court corte tribunal congress congreso
+        prosecutor fiscalia fiscalía office oficina agency agencia council consejo union
+        unión institute instituto service servicio directorate direccion dirección
+        superintendence superintendencia authority autoridad commission comision
+        comisión committee comite comité chamber camara cámara customs aduana aduanas
+        king rey queen reina prince principe príncipe cartel cártel company compania
+        compañía empresa party partido front frente association asociacion asociación
+        federation federacion federación club airlines aerolineas aerolíneas corporation
+        corporacion corporación foundation fundacion fundación hospital school escuela
+        colegio church iglesia museum museo radio television televisión diario newspaper
+        periodico periódico revista magazine channel canal network red""".split()
+)
+# Words right after a place name that make it part of a name ("Sinaloa cartel",
+# "Gulf Clan", "Lima Stock Exchange", "Washington Post").
+_ORG_AFTER = frozenset(
+    scan_key(w)
+    for w in """cartel cártel clan gang pandilla mafia family familia embassy embajada police
+        policia policía times post herald tribune journal daily news noticias airlines
+        aerolineas university universidad stock exchange bolsa fc club cup copa""".split()
+)
+# Titles and ship words: a capitalised name after them is a person or a vessel.
+_PERSON_OR_SHIP_BEFORE = frozenset(
+    scan_key(w)
+    for w in """mr mrs ms dr judge justice general gen president presidente minister ministro
+        ministra mayor alcalde alcaldesa governor gobernador gobernadora senator senador
+        senadora congressman congresista colonel coronel captain capitan capitán
+        commander comandante sergeant sargento agent agente fiscal juez jueza don dona
+        doña señor senor señora senora sr sra alias vessel ship boat buque barco nave
+        navio navío tanker carguero mv yacht yate lancha embarcacion embarcación velero
+        pesquero""".split()
+)
+# Cue words that say which kind of place follows or precedes ("port of Callao").
+_CUES_BEFORE: tuple[tuple[re.Pattern[str], PlaceKind], ...] = tuple(
+    (re.compile(pattern + r"\s*$"), kind)
+    for pattern, kind in (
+        (r"\b(?:sea)?ports? of(?: the)?", PlaceKind.PORT),
+        (r"\bpuertos? (?:de|del|de la)", PlaceKind.PORT),
+        (r"\bpuertos?", PlaceKind.PORT),
+        (r"\bairports? (?:of|in)", PlaceKind.AIRPORT),
+        (r"\baeropuertos?(?: internacional)?(?: de| del)?", PlaceKind.AIRPORT),
+        (r"\b(?:department|region|province|state)s? of(?: the)?", PlaceKind.REGION),
+        (r"\b(?:departamento|provincia|estado)s? (?:de|del|de la)", PlaceKind.REGION),
+        (r"\bregi[oó]n(?: de| del)?", PlaceKind.REGION),
+        (r"\b(?:r[ií]o|river)s?", PlaceKind.RIVER),
+        (r"\b(?:city|town) of", PlaceKind.CITY),
+        (r"\b(?:ciudad|localidad|distrito|poblado) (?:de|del)", PlaceKind.CITY),
+    )
+)
+_CUES_AFTER: tuple[tuple[re.Pattern[str], PlaceKind], ...] = tuple(
+    (re.compile(r"^\s*" + pattern), kind)
+    for pattern, kind in (
+        (r"(?:international )?airports?\b", PlaceKind.AIRPORT),
+        (r"(?:sea)?ports?\b", PlaceKind.PORT),
+        (r"(?:department|region|province|state)\b", PlaceKind.REGION),
+        (r"rivers?\b", PlaceKind.RIVER),
+    )
+)
+# A list of names between a plural cue and the mention: "ports of Callao, Iquitos and …".
+_LIST_TAIL = re.compile(r"(?:[A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*)*(?:,| and| y| e| or| o) ?)+$")
+_WORD_BEFORE = re.compile(r"([\w'’.]+)[^\w\n]*$")
+_WORD_AFTER = re.compile(r"^[^\w\n]*([\w'’]+)")
+_SENTENCE_END_RE = re.compile(r"[.!?…][\"'”’»)]*$")
+_CONNECTORS = frozenset("""de del la las los y e and of the da do dos das van von""".split())
+
+
+class _Matcher:
+    """The automaton over every scan key of a gazetteer, built once per gazetteer."""
+
+    def __init__(self, gazetteer: Gazetteer) -> None:
+        import ahocorasick
+
+        self.keys = gazetteer._scan_keys()
+        extra = sorted(_not_places() | set(_demonyms()))
+        self.not_place_ids = set(range(len(self.keys), len(self.keys) + len(extra)))
+        self.keys += extra
+        automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
+        for number, key in enumerate(self.keys):
+            automaton.add_word(f" {key} ", number)
+        automaton.make_automaton()
+        self.automaton = automaton
+
+    def find(self, text: str) -> list[tuple[int, int, int]]:
+        """Longest non-overlapping ``(start, end, key id)`` matches in ``text``."""
+        padded = " " + fold_for_scan(text) + " "
+        spans = []
+        for last, number in self.automaton.iter(padded):
+            # " key " ends at padded index `last`; the padding shifts offsets by one.
+            length = len(self.keys[number])
+            spans.append((last - length - 1, last - 1, number))
+        spans.sort(key=lambda item: (item[0], -(item[1] - item[0])))
+        chosen: list[tuple[int, int, int]] = []
+        last_end = -1
+        for start, end, number in spans:
+            if start >= last_end:
+                chosen.append((start, end, number))
+                last_end = end
+        return chosen
+
+
+_MATCHERS: dict[int, _Matcher] = {}
+_MATCHERS_LOCK = threading.Lock()
+
+
+def _matcher(gazetteer: Gazetteer) -> _Matcher:
+    with _MATCHERS_LOCK:
+        matcher = _MATCHERS.get(id(gazetteer))
+        if matcher is None:
+            matcher = _Matcher(gazetteer)
+            _MATCHERS[id(gazetteer)] = matcher
+        return matcher
+
+
+# -- recognition filters -------------------------------------------------------------------
+
+
+@functools.cache
+def _zipf(word: str, language: str) -> float:
+    from wordfreq import zipf_frequency
+
+    return float(zipf_frequency(word, language))
+
+
+def _plausible(
+    key: str,
+    candidates: tuple[ScanCandidate, ...],
+    exposed: bool,
+    proper_here: bool,
+    language: str,
+) -> tuple[ScanCandidate, ...]:
+    """The candidates a capitalised word can stand for, given how common a word it is.
+
+    A common word capitalised only because it opens a sentence or a headline ("Drug",
+    "Security") is not a place; a notable place with a word-like name ("Lima", "Asia")
+    is. Registry alternates ("Drug" for Durg) must be rare words anywhere.
+    """
+    zipf = _zipf(key, language)
+    kept = []
+    for candidate in candidates:
+        if candidate.prior >= 0.9:
+            kept.append(candidate)
+        elif candidate.name_type is NameType.ALTERNATE:
+            if zipf < 3.0:
+                kept.append(candidate)
+        elif exposed and not proper_here:
+            if zipf < 3.0 or (candidate.prior >= 0.6 and zipf < 5.0):
+                kept.append(candidate)
+        elif zipf < 4.0 + 2.0 * candidate.prior:
+            kept.append(candidate)
+    return tuple(kept)
+
+
+def _solid_names(
+    text: str,
+    matches: Sequence[tuple[int, int, int]],
+    matcher: _Matcher,
+    gaz: Gazetteer,
+    language: str,
+) -> list[tuple[int, int]]:
+    """Spans of notable places called by their own names and not common words."""
+    solid = []
+    for start, end, number in matches:
+        if number in matcher.not_place_ids:
+            continue
+        key = matcher.keys[number]
+        if _zipf(key, language) >= 4.5:
+            continue
+        if any(
+            c.prior >= 0.6 and c.name_type is not NameType.ALTERNATE
+            for c in gaz._scan_candidates(key)
+        ):
+            solid.append((start, end))
+    return solid
+
+
+def _all_caps_line(text: str, start: int) -> bool:
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", start)
+    line = text[line_start : line_end if line_end >= 0 else len(text)]
+    letters = [ch for ch in line if ch.isalpha()]
+    return bool(letters) and all(ch.isupper() for ch in letters)
+
+
+_CAPITALISED_WORD = r"[A-ZÁÉÍÓÚÑ][\w'’-]*"
+_RUN_BEFORE = re.compile(rf"(?:{_CAPITALISED_WORD}[ \t]+)+$")
+_RUN_AFTER = re.compile(rf"^(?:[ \t]+{_CAPITALISED_WORD})+")
+
+
+def _in_long_capitalised_run(text: str, start: int, end: int) -> bool:
+    """True inside three or more capitalised words in a row outside a headline."""
+    before = _RUN_BEFORE.search(text[max(0, start - 80) : start])
+    after = _RUN_AFTER.match(text[end : end + 80])
+    words_before = len(before.group().split()) if before else 0
+    if before and _sentence_start(text, start - len(before.group())):
+        words_before -= 1  # the first word of a sentence is capitalised anyway
+    words_after = len(after.group().split()) if after else 0
+    return words_before + words_after >= 2 and len(text[start:end].split()) == 1
+
+
+def _with_abbreviation_dot(text: str, end: int) -> int:
+    """Include the closing dot of a dotted abbreviation ("U.S.", "EE.UU.")."""
+    if text[end : end + 1] == "." and "." in text[max(0, end - 4) : end]:
+        return end + 1
+    return end
+
+
+def _acronym_ok(text: str, start: int, candidates: tuple[ScanCandidate, ...]) -> bool:
+    """An all-capitals name is a place only as a country or in a dateline ("LIMA, 3 May")."""
+    if any(
+        c.kind in (PlaceKind.COUNTRY, PlaceKind.CONTINENT, PlaceKind.AREA)
+        or c.name_type is NameType.ALIAS
+        for c in candidates
+    ):
+        return True
+    line_start = text.rfind("\n", 0, start) + 1
+    return not text[line_start:start].strip()
+
+
+def _inside_proper_phrase(
+    text: str, start: int, end: int, solid: Sequence[tuple[int, int]]
+) -> bool:
+    """True when capitalised non-place words touch the name ("Drug Enforcement Police",
+    "Palace of Justice", "Ministry of the Interior", "Juan Lima"): it is part of another
+    name. Neighbours that are notable places themselves (``solid``) do not count."""
+    place_starts = {s for s, _ in solid}
+    place_ends = {e for _, e in solid}
+    after = re.match(r"[ \t]+([^\W\d_][\w'’]*)", text[end : end + 40])
+    if after and after.group(1)[0].isupper():
+        word = scan_key(after.group(1))
+        if (
+            end + after.start(1) not in place_starts
+            and not _is_cue_word(word)
+            and word not in _demonyms()
+            and word not in _CONNECTORS
+        ):
+            return True
+    if _sentence_start(text, start):
+        return False
+    before = re.search(
+        r"([^\W\d_][\w'’]*)((?:[ \t]+(?:of|of the|de|del|de la))?)[ \t]+$",
+        text[max(0, start - 60) : start],
+    )
+    if before and before.group(1)[0].isupper():
+        word = scan_key(before.group(1))
+        word_end = start - (len(before.group(0)) - len(before.group(1)))
+        if (
+            word_end not in place_ends
+            and (not _is_cue_word(word) or word in {"port", "city", "ciudad"})
+            and word not in _demonyms()
+            and word not in _CONNECTORS
+            and not _sentence_start(text, word_end - len(before.group(1)))
+        ):
+            return True
+    return False
+
+
+def _sentence_start(text: str, start: int) -> bool:
+    before = text[max(0, start - 40) : start].rstrip(" \t\"'“‘(¿¡«")
+    return not before or before[-1] in ".!?\n\r:;•" or before.endswith(("--", "—"))
+
+
+def _capitalised(surface: str) -> bool:
+    """Written as a proper name: first word capitalised, and most of the others
+    ("Apurimac, Ene and Mantaro valley" yes, "La paz social" no)."""
+    words = re.findall(r"[^\W\d_]+", surface)
+    if not words or not words[0][0].isupper():
+        return False
+    content = [w for w in words[1:] if w.lower() not in _CONNECTORS]
+    return not content or sum(w[0].isupper() for w in content) * 2 >= len(content)
+
+
+def _previous_word(text: str, start: int) -> str:
+    match = _WORD_BEFORE.search(text[max(0, start - 40) : start])
+    return match.group(1) if match else ""
+
+
+def _next_word(text: str, end: int) -> str:
+    match = _WORD_AFTER.search(text[end : end + 40])
+    return match.group(1) if match else ""
+
+
+def _in_title_case_line(text: str, start: int) -> bool:
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", start)
+    line = text[line_start : line_end if line_end >= 0 else len(text)]
+    if len(line) > 160 or _SENTENCE_END_RE.search(line.rstrip()):
+        return False  # a headline is short and does not end like a sentence
+    words = re.findall(r"[^\W\d_]{4,}", line)
+    return len(words) >= 3 and sum(w[0].isupper() for w in words) / len(words) > 0.7
+
+
+def _organisation_context(text: str, start: int, end: int) -> bool:
+    """True when the name sits inside an organisation's or newspaper's name."""
+    after = _next_word(text, end)
+    if scan_key(after) in _ORG_AFTER:
+        return True
+    # Walk left over capitalised words and connectors: "Policía Nacional del Perú".
+    position = start
+    for _ in range(5):
+        word = _previous_word(text, position)
+        if not word:
+            return False
+        key = scan_key(word)
+        if (key in _ORG_BEFORE and word[0].isupper()) or key in {"cartel", "cartel de"}:
+            return True
+        if not (word[0].isupper() or key in _CONNECTORS):
+            return False
+        position = text.rfind(word, 0, position)
+    return False
+
+
+def _person_or_ship(text: str, start: int) -> bool:
+    """True after a title or a ship word: "Judge Lima", "el buque Santa Rosa"."""
+    previous = re.search(r"([^\W\d_][\w'’]*)\.?[ \t]+[\"'“‘«]?$", text[max(0, start - 40) : start])
+    return previous is not None and scan_key(previous.group(1)) in _PERSON_OR_SHIP_BEFORE
+
+
+_CUE_WORDS = frozenset(
+    """port puerto airport aeropuerto river rio department departamento region province
+        provincia state estado city ciudad lake lago gulf golfo bay bahia island isla valley
+        valle mount monte northern southern eastern western central north south east west norte
+        sur este oeste upper lower alto bajo greater gran san santa""".split()
+)
+
+
+def _is_cue_word(key: str) -> bool:
+    return key in _CUE_WORDS
+
+
+# -- context and resolution ---------------------------------------------------------------------
+
+
+def _cue(text: str, start: int, end: int, sentence_start: int) -> PlaceKind | None:
+    before = fold_for_scan(text[max(sentence_start, start - 80) : start])
+    before_raw = text[max(sentence_start, start - 80) : start]
+    trimmed = _LIST_TAIL.sub("", before_raw)
+    for candidate in (before, fold_for_scan(trimmed)):
+        squeezed = re.sub(r"\s+", " ", candidate)
+        for pattern, kind in _CUES_BEFORE:
+            if pattern.search(squeezed):
+                return kind
+    after = re.sub(r"\s+", " ", fold_for_scan(text[end : end + 30]))
+    for pattern, kind in _CUES_AFTER:
+        if pattern.search(after):
+            return kind
+    return None
+
+
+def _distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
+    h = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    )
+    return 12742.0 * math.asin(min(1.0, math.sqrt(h)))  # fast haversine for ranking only
+
+
+@dataclass(slots=True)
+class _Found:
+    start: int
+    end: int
+    key: str
+    candidates: tuple[ScanCandidate, ...]
+    sentence: int
+    in_chrome: bool
+    cue: PlaceKind | None
+
+
+def _score(
+    found: _Found,
+    candidate: ScanCandidate,
+    countries: dict[str, float],
+    anchors: Sequence[tuple[str, float, float]],
+) -> float:
+    quality = candidate.name_type.quality
+    if candidate.country is None:
+        # Continents and macro-regions belong to no country and sit near nothing: neutral.
+        focus = proximity = 1.0
+    else:
+        focus = countries.get(candidate.country, 0.0)
+        proximity = focus if candidate.kind is PlaceKind.COUNTRY else 0.0
+        for key, lat, lon in anchors if candidate.kind is not PlaceKind.COUNTRY else ():
+            if key != found.key:
+                distance = _distance_km((candidate.lat, candidate.lon), (lat, lon))
+                proximity = max(proximity, math.exp(-distance / 400.0))
+    score = quality * (0.58 * candidate.prior + 0.3 * focus + 0.12 * proximity)
+    if found.cue is not None and any(c.kind is found.cue for c in found.candidates):
+        score *= 1.0 if candidate.kind is found.cue else 0.35
+    return score
+
+
+def geoparse(doc_or_text: Document | str, *, gazetteer: Gazetteer | None = None) -> list[Mention]:
+    """Every place mention in a document, resolved in context, in text order.
+
+    Parameters
+    ----------
+    doc_or_text : Document or str
+        A :class:`routemap.Document` or article text.
+    gazetteer : Gazetteer, optional
+        Defaults to the embedded offline gazetteer.
+    """
+    document = Document.coerce(doc_or_text)
+    gaz = gazetteer or Gazetteer.default()
+    found, countries = _recognise(document, gaz)
+    return _resolve(document, gaz, found, countries)
+
+
+def _recognise(document: Document, gaz: Gazetteer) -> tuple[list[_Found], dict[str, float]]:
+    """Place-name matches used as places, and the document's focus countries."""
+    text = document.text
+    language = document.language or "en"
+    matcher = _matcher(gaz)
+    demonyms = _demonyms()
+    found: list[_Found] = []
+    context_countries: list[tuple[str, float]] = []
+    matches = matcher.find(text)
+    # Words seen capitalised mid-sentence somewhere in the document are proper nouns here.
+    proper_here = {
+        matcher.keys[n]
+        for s, e, n in matches
+        if text[s : s + 1].isupper()
+        and not _sentence_start(text, s)
+        and not _in_title_case_line(text, s)
+        and not re.match(r"[ \t]+[A-Z]", text[e : e + 3])
+    }
+    solid = _solid_names(text, matches, matcher, gaz, language)
+    for start, end, number in matches:
+        key = matcher.keys[number]
+        surface = text[start:end]
+        if surface.isupper() and len(surface) <= 3 and _all_caps_line(text, start):
+            continue  # "WORK WITH US": a pronoun in a shouted line
+        if not _in_title_case_line(text, start) and _in_long_capitalised_run(text, start, end):
+            continue  # "José Juan Rodríguez Juárez", "Mauricio López Bonilla": a name
+        end = _with_abbreviation_dot(text, end)
+        surface = text[start:end]
+        if number in matcher.not_place_ids:
+            if key in demonyms:
+                context_countries.append((demonyms[key], 0.5))
+            continue
+        if not _capitalised(surface):
+            continue
+        candidates = gaz._scan_candidates(key)
+        if not candidates:
+            continue
+        title_case = _in_title_case_line(text, start)
+        exposed = _sentence_start(text, start) or title_case
+        if surface.isupper() and len(surface) > 1 and not _acronym_ok(text, start, candidates):
+            continue
+        candidates = _plausible(key, candidates, exposed, key in proper_here, language)
+        if not candidates:
+            continue
+        top = max(c.prior for c in candidates)
+        if _organisation_context(text, start, end):
+            best = max(candidates, key=lambda c: c.prior)
+            if best.country:
+                context_countries.append((best.country, 0.5))
+            continue
+        if top < 0.9 and (
+            _person_or_ship(text, start)
+            or (not title_case and _inside_proper_phrase(text, start, end, solid))
+        ):
+            continue
+        sentence = document.sentence_index(start)
+        sentence_begin = document.sentences[sentence][0] if document.sentences else 0
+        found.append(
+            _Found(
+                start,
+                end,
+                key,
+                candidates,
+                sentence,
+                document.in_chrome(start),
+                _cue(text, start, end, sentence_begin),
+            )
+        )
+    return found, _focus_countries(found, context_countries)
+
+
+def _focus_countries(
+    found: Sequence[_Found], extra: Iterable[tuple[str, float]]
+) -> dict[str, float]:
+    """Weights in [0, 1] of the countries the document is about."""
+    weights: dict[str, float] = defaultdict(float)
+    for item in found:
+        best = max(item.candidates, key=lambda c: c.prior)
+        share = 0.2 if item.in_chrome else 1.0
+        if best.kind is PlaceKind.COUNTRY and best.country:
+            weights[best.country] += 1.0 * share
+        elif best.country and best.prior >= 0.55:
+            weights[best.country] += 0.5 * share
+        elif best.country:
+            weights[best.country] += 0.2 * share
+    for code, weight in extra:
+        weights[code] += weight
+    if not weights:
+        return {}
+    top = max(weights.values())
+    return {code: weight / top for code, weight in weights.items()}
+
+
+def _shortlist(item: _Found, countries: dict[str, float]) -> tuple[ScanCandidate, ...]:
+    """The candidates worth scoring: the most important few, those in the document's
+    countries and those of the kind a cue word asks for (common names have hundreds)."""
+    if len(item.candidates) <= 30:
+        return item.candidates
+    return tuple(
+        c
+        for rank, c in enumerate(item.candidates)
+        if rank < 25 or countries.get(c.country or "", 0.0) >= 0.3 or c.kind is item.cue
+    )
+
+
+def _resolve(
+    document: Document, gaz: Gazetteer, found: list[_Found], countries: dict[str, float]
+) -> list[Mention]:
+    for item in found:
+        item.candidates = _shortlist(item, countries)
+    # First pass: the likeliest reading of each name, by size and document focus only, to
+    # anchor the proximity of the others.
+    anchors = []
+    for item in found:
+        best = max(item.candidates, key=lambda c: _score(item, c, countries, ()))
+        if best.kind not in (PlaceKind.COUNTRY, PlaceKind.CONTINENT):
+            anchors.append((item.key, best.lat, best.lon))
+    ranked = [
+        sorted(
+            ((_score(item, c, countries, anchors), c) for c in item.candidates),
+            key=lambda pair: (-pair[0], pair[1].pk),
+        )
+        for item in found
+    ]
+    # One sense per discourse: a name repeated without a cue word takes the reading of its
+    # cued or most confident occurrence ("the port of Callao … Callao").
+    sense: dict[str, ScanCandidate] = {}
+    strength: dict[str, tuple[int, float]] = {}
+    for item, scored in zip(found, ranked, strict=True):
+        rank = (1 if item.cue else 0, scored[0][0])
+        if item.key not in strength or rank > strength[item.key]:
+            strength[item.key], sense[item.key] = rank, scored[0][1]
+    mentions = []
+    for item, scored in zip(found, ranked, strict=True):
+        best_score, best = scored[0]
+        if item.cue is None and sense[item.key].pk != best.pk:
+            chosen = sense[item.key]
+            best_score = next(score for score, c in scored if c.pk == chosen.pk)
+            best = chosen
+        others = [score for score, c in scored if c.pk != best.pk]
+        runner_up = others[0] if others else 0.0
+        confidence = best_score / (best_score + runner_up) if best_score > 0 else 0.0
+        mentions.append(
+            Mention(
+                start=item.start,
+                end=item.end,
+                text=document.text[item.start : item.end],
+                place=gaz._place(best.pk),
+                candidates=tuple((c.id, round(score, 4)) for score, c in scored[:5]),
+                sentence=item.sentence,
+                score=round(min(1.0, confidence * min(1.0, 2 * best_score)), 4),
+                in_chrome=item.in_chrome,
+                kind_cue=item.cue.value if item.cue else None,
+            )
+        )
+    return mentions
+
+
+def resolve_spans(
+    doc_or_text: Document | str,
+    spans: Sequence[tuple[int, int]],
+    *,
+    gazetteer: Gazetteer | None = None,
+) -> list[Place | None]:
+    """Resolve given spans (e.g. gold annotations) in the document's context.
+
+    Each span is looked up as a name even if recognition would have skipped it; the
+    document's own mentions supply the context.
+    """
+    document = Document.coerce(doc_or_text)
+    gaz = gazetteer or Gazetteer.default()
+    context, countries = _recognise(document, gaz)
+    by_span = {(f.start, f.end): f for f in context}
+    items: list[_Found | None] = []
+    for start, end in spans:
+        if (start, end) in by_span:
+            items.append(by_span[(start, end)])
+            continue
+        key = scan_key(document.text[start:end])
+        candidates = gaz._scan_candidates(key)
+        if not candidates:
+            items.append(None)
+            continue
+        sentence = document.sentence_index(start)
+        sentence_begin = document.sentences[sentence][0] if document.sentences else 0
+        items.append(
+            _Found(
+                start,
+                end,
+                key,
+                candidates,
+                sentence,
+                document.in_chrome(start),
+                _cue(document.text, start, end, sentence_begin),
+            )
+        )
+    real = [i for i in items if i is not None]
+    mentions = _resolve(document, gaz, real, countries)
+    by_start = {(m.start, m.end): m.place for m in mentions}
+    return [by_start.get((i.start, i.end)) if i is not None else None for i in items]

@@ -1,0 +1,343 @@
+"""Documents: the text of an article, its language and date, sentences, and site chrome.
+
+Site chrome — navigation, "related content" teasers, donation appeals, share and comment
+blocks — is *marked*, not deleted, so offsets stay those of the text as read. It is found
+by the shape of the text (runs of short label lines after the body, lines repeated within
+the page, link lines such as "SEE ALSO: …", run-together navigation words), not by any one
+site's phrases.
+
+>>> doc = Document.from_text("Peru seizes cocaine\\n\\nLIMA, 23 de abril de 2019. La policía "
+...                          "incautó droga en el puerto del Callao.")
+>>> doc.language, doc.date
+('es', '2019-04-23')
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from routemap.errors import RoutemapError
+
+__all__ = ["Block", "Document", "DocumentError", "detect_language", "find_date", "read_document"]
+
+
+class DocumentError(RoutemapError, ValueError):
+    """A document could not be read (not text, not UTF-8, unreadable …)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """One non-empty line of the text, with its offsets and whether it is site chrome."""
+
+    start: int
+    end: int
+    text: str
+    chrome: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """An article: its text exactly as read, with what routemap learnt about it.
+
+    Use :func:`read_document` for files and :meth:`from_text` for strings.
+    """
+
+    id: str
+    text: str
+    title: str | None = None
+    date: str | None = None
+    source: str | None = None
+    language: str | None = None
+    blocks: tuple[Block, ...] = field(default=(), repr=False, compare=False)
+    sentences: tuple[tuple[int, int], ...] = field(default=(), repr=False, compare=False)
+
+    @classmethod
+    def from_text(
+        cls,
+        text: str,
+        *,
+        id: str = "text",
+        title: str | None = None,
+        date: str | None = None,
+        source: str | None = None,
+        language: str | None = None,
+    ) -> Document:
+        """Analyse ``text``: language, date, title, chrome blocks and sentences."""
+        if not isinstance(text, str):
+            raise TypeError(f"document text must be a str, not {type(text).__name__}")
+        blocks = tuple(mark_chrome(text))
+        body = " ".join(b.text for b in blocks if not b.chrome) or text
+        return cls(
+            id=id,
+            text=text,
+            title=title or _guess_title(blocks),
+            date=date or find_date("\n".join(b.text for b in blocks if not b.chrome)),
+            source=source,
+            language=language or detect_language(body),
+            blocks=blocks,
+            sentences=tuple(split_sentences(text, blocks)),
+        )
+
+    @classmethod
+    def coerce(cls, value: Document | str) -> Document:
+        """A Document from a Document or a string of article text."""
+        if isinstance(value, Document):
+            return value
+        return cls.from_text(value)
+
+    def in_chrome(self, offset: int) -> bool:
+        """True when the character at ``offset`` is in a block marked as site chrome."""
+        for block in self.blocks:
+            if block.start <= offset < block.end:
+                return block.chrome
+        return False
+
+    def sentence_index(self, offset: int) -> int:
+        """The index of the sentence holding ``offset`` (the nearest one before it)."""
+        import bisect
+
+        starts = [s for s, _ in self.sentences]
+        return max(0, bisect.bisect_right(starts, offset) - 1)
+
+
+def read_document(path: str | os.PathLike[str], *, source: str | None = None) -> Document:
+    """Read an article file (UTF-8, BOM and CRLF tolerated); its id is the path as given.
+
+    Offsets into ``Document.text`` are offsets into the file's text as decoded, after the
+    BOM is removed; line endings are kept.
+    """
+    location = Path(path)
+    try:
+        raw = location.read_bytes()
+    except IsADirectoryError as exc:
+        raise DocumentError(f"{path}: is a folder, not an article file") from exc
+    except OSError as exc:
+        raise DocumentError(f"{path}: cannot read it: {exc.strerror or exc}") from exc
+    if b"\x00" in raw[:4096] and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise DocumentError(f"{path}: looks like a binary file, not article text")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise DocumentError(
+            f"{path}:{line}: not UTF-8 text (byte 0x{raw[exc.start]:02x}); "
+            "convert it first, e.g. `iconv -f latin1 -t utf-8`"
+        ) from exc
+    return Document.from_text(text, id=str(path), source=source)
+
+
+# -- language ---------------------------------------------------------------------------
+
+
+@functools.cache
+def _stopwords(language: str) -> frozenset[str]:
+    from wordfreq import top_n_list
+
+    return frozenset(top_n_list(language, 120))
+
+
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def detect_language(text: str) -> str | None:
+    """``"en"`` or ``"es"`` from the share of each language's commonest words.
+
+    >>> detect_language("The police seized cocaine bound for the port of Callao.")
+    'en'
+    >>> detect_language("La policía incautó cocaína con destino al puerto del Callao.")
+    'es'
+    """
+    words = [w.lower() for w in _WORD.findall(text[:20_000])]
+    if not words:
+        return None
+    english, spanish = _stopwords("en"), _stopwords("es")
+    en = sum(w in english and w not in spanish for w in words)
+    es = sum(w in spanish and w not in english for w in words)
+    if en == es == 0:
+        return None
+    return "en" if en >= es else "es"
+
+
+# -- dates ------------------------------------------------------------------------------
+
+_MONTHS = {
+    **{
+        m: i
+        for i, m in enumerate(
+            ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1
+        )
+    },
+    **{
+        m: i
+        for i, m in enumerate(
+            """january february march april may june july august september october november
+    december""".split(),
+            1,
+        )
+    },
+    **{
+        m: i
+        for i, m in enumerate(
+            """enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre
+    diciembre""".split(),
+            1,
+        )
+    },
+    "sept": 9,
+    "setiembre": 9,
+    "ene": 1,
+    "abr": 4,
+    "ago": 8,
+    "dic": 12,
+}
+_MONTH_WORDS = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_DATE_PATTERNS = (
+    # 19 JUL 2012 · 23 de abril de 2019 · 5 July 2022
+    re.compile(
+        rf"\b(\d{{1,2}})\s+(?:de\s+)?({_MONTH_WORDS})\.?,?\s+(?:de\s+|del\s+)?(\d{{4}})\b",
+        re.IGNORECASE,
+    ),
+    # July 19, 2012
+    re.compile(rf"\b({_MONTH_WORDS})\.?\s+(\d{{1,2}}),?\s+(\d{{4}})\b", re.IGNORECASE),
+    # 2012-07-19
+    re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b"),
+    # 26/06/2024 · 26-06-2024 · 26.06.2024 (day first, as in Latin American and European press)
+    re.compile(r"\b(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\b"),
+)
+
+
+def find_date(text: str) -> str | None:
+    """The first date written in ``text``, as ``YYYY-MM-DD``.
+
+    >>> find_date("PERU / 19 JUL 2012 BY MICHAEL KANE")
+    '2012-07-19'
+    >>> find_date("Lima, 23 de abril de 2019.")
+    '2019-04-23'
+    >>> find_date("26/06/2024")
+    '2024-06-26'
+    >>> find_date("no date here") is None
+    True
+    """
+    import datetime as dt
+
+    found: list[tuple[int, str]] = []
+    for number, pattern in enumerate(_DATE_PATTERNS):
+        for match in pattern.finditer(text):
+            groups = match.groups()
+            try:
+                if number == 0:
+                    day, month, year = int(groups[0]), _MONTHS[groups[1].lower()], int(groups[2])
+                elif number == 1:
+                    month, day, year = _MONTHS[groups[0].lower()], int(groups[1]), int(groups[2])
+                elif number == 2:
+                    year, month, day = (int(g) for g in groups)
+                else:
+                    day, month, year = (int(g) for g in groups)
+                    if month > 12 >= day:  # written month first
+                        day, month = month, day
+                value = dt.date(year, month, day)
+            except (KeyError, ValueError):
+                continue
+            if 1900 <= value.year <= 2100:
+                found.append((match.start(), value.isoformat()))
+                break
+    return min(found)[1] if found else None
+
+
+# -- blocks and site chrome ---------------------------------------------------------------
+
+_LINE = re.compile(r"[^\r\n]+")
+_SENTENCE_END = re.compile(r"[.!?…:;][\"'”’»)\]]*\s*$")
+_LINK_LINE = re.compile(r"^\s*[A-ZÁÉÍÓÚÑ][A-ZÁÉÍÓÚÑ .]{2,30}:\s+\S")  # "SEE ALSO: …"
+_RUN_TOGETHER = re.compile(r"[a-z][A-Z][a-z]+[A-Z][a-z]")  # "HomeNewsBriefPeru"
+_SLUG = re.compile(r"^(?=\S*[-_/])(?=\S*\d)\S{12,}$")  # "15-09-11-Peru-NarcoPolice" image names
+_LIST_ITEM = re.compile(r"^\s*(?:[•·▪◦*-]|\d{1,2}[.)])\s*\S{0,12}\s*$")
+
+
+_PARAGRAPH = 250  # characters: a block this long is an article paragraph, not a teaser
+
+
+def _is_short(text: str) -> bool:
+    stripped = text.strip()
+    return len(stripped) < 60 or (len(stripped) < 90 and not _SENTENCE_END.search(stripped))
+
+
+def _is_prose(text: str) -> bool:
+    stripped = text.strip()
+    return len(stripped) >= 100 and bool(re.search(r"[.!?…][\"'”’»)]*(\s|$)", stripped))
+
+
+def mark_chrome(text: str) -> Iterator[Block]:
+    """Split ``text`` into line blocks and mark those that are site chrome."""
+    lines = [(m.start(), m.end(), m.group()) for m in _LINE.finditer(text) if m.group().strip()]
+    if not lines:
+        return
+    shapes = [_is_short(t) for _, _, t in lines]
+    prose = [_is_prose(t) for _, _, t in lines]
+    first_prose = next((i for i, p in enumerate(prose) if p), len(lines))
+    counts = Counter(t.strip() for _, _, t in lines)
+    # The body ends where a cluster of short label lines begins after the first paragraph:
+    # 3 of 4 consecutive blocks short ("share", "Was this helpful?", "DONATE", "Tags" …)
+    # and none of them a full paragraph (a section heading between paragraphs is not chrome).
+    body_end = len(lines)
+    for i in range(first_prose + 1, len(lines) - 2):
+        window = lines[i : i + 4]
+        short = shapes[i : i + 4]
+        if (
+            shapes[i]
+            and sum(short) >= 3
+            and len(window) >= 3
+            and all(len(t.strip()) < _PARAGRAPH for _, _, t in window)
+        ):
+            body_end = i
+            break
+    for i, (start, end, line) in enumerate(lines):
+        stripped = line.strip()
+        chrome = (
+            i >= body_end
+            or (counts[stripped] > 1 and len(stripped) >= 20 and i > first_prose)
+            or (shapes[i] and bool(_LINK_LINE.match(stripped)) and i > first_prose)
+            or bool(_RUN_TOGETHER.search(stripped.split(" ")[0]))
+            or bool(_LIST_ITEM.match(stripped))
+            or bool(_SLUG.match(stripped))
+        )
+        yield Block(start, end, line, chrome)
+
+
+def _guess_title(blocks: tuple[Block, ...]) -> str | None:
+    for block in blocks[:6]:
+        words = block.text.split()
+        if not block.chrome and len(words) >= 3 and not _SENTENCE_END.search(block.text):
+            return block.text.strip()
+    return None
+
+
+# -- sentences --------------------------------------------------------------------------
+
+_ABBREVIATIONS = frozenset(
+    """mr mrs ms dr gen col lt sgt capt gov sen rep st sr sra srta dra ing lic av jr inc co
+        corp ltd no nº vs etc approx dept est ee uu u s e.g i.e fig p pp art núm""".split()
+)
+_BOUNDARY = re.compile(r"[.!?…][\"'”’»)\]]*\s+(?=[\"“‘¿¡(«A-ZÁÉÍÓÚÑ0-9])")
+
+
+def split_sentences(text: str, blocks: tuple[Block, ...]) -> Iterator[tuple[int, int]]:
+    """Sentence spans: each line is split at sentence ends, minding abbreviations."""
+    for block in blocks:
+        start = block.start
+        for match in _BOUNDARY.finditer(block.text):
+            before = block.text[: match.start()].split()
+            last = before[-1].lower().rstrip(".") if before else ""
+            if last in _ABBREVIATIONS or (len(last) == 1 and last.isalpha()):
+                continue
+            end = block.start + match.start() + 1
+            yield (start, end)
+            start = block.start + match.end()
+        if start < block.end:
+            yield (start, block.end)
