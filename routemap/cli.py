@@ -28,6 +28,16 @@ examples:
 """
 
 
+EPILOG_GEOPARSE = """\
+examples:
+  routemap geoparse seeds/*.txt                 a table per article
+  routemap geoparse article.txt --json          {"document", "language", "mentions": [...]}
+  routemap geoparse news/*.txt --json --no-chrome > mentions.jsonl
+
+Offsets are character offsets into the file's text as read (after a BOM is removed).
+"""
+
+
 def build_parser() -> argparse.ArgumentParser:
     from routemap import __version__
 
@@ -63,6 +73,20 @@ def build_parser() -> argparse.ArgumentParser:
         help="ask OpenStreetMap Nominatim for names not found offline (sends the name!)",
     )
 
+    geoparse = commands.add_parser(
+        "geoparse",
+        help="find and resolve the places articles mention",
+        description="Find the places each article mentions (English or Spanish) and resolve "
+        "them in context, offline.",
+        epilog=EPILOG_GEOPARSE,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    geoparse.add_argument("files", nargs="+", metavar="FILE", help="article text files (UTF-8)")
+    geoparse.add_argument("--json", action="store_true", help="one JSON object per document")
+    geoparse.add_argument(
+        "--no-chrome", action="store_true", help="leave out mentions found in site chrome"
+    )
+
     index = commands.add_parser(
         "index",
         help="build the offline gazetteer index now (it is otherwise built on first use)",
@@ -83,6 +107,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _resolve(args, parser)
         if args.command == "index":
             return _index(args)
+        if args.command == "geoparse":
+            return _geoparse(args)
     except KeyboardInterrupt:
         return 130
     parser.error(f"unknown command {args.command}")
@@ -162,3 +188,34 @@ def _index(args: argparse.Namespace) -> int:
     gazetteer = Gazetteer.default()
     print(f"{gazetteer.path} ({len(gazetteer):,} places)")
     return 0
+
+
+def _geoparse(args: argparse.Namespace) -> int:
+    from routemap import DocumentError, geoparse, read_document
+
+    status = 0
+    for path in args.files:
+        try:
+            document = read_document(path)
+        except DocumentError as exc:
+            print(f"routemap: {exc}", file=sys.stderr)
+            status = 1
+            continue
+        mentions = [m for m in geoparse(document) if not (args.no_chrome and m.in_chrome)]
+        if args.json:
+            record = {
+                "document": path,
+                "language": document.language,
+                "date": document.date,
+                "title": document.title,
+                "mentions": [m.to_dict() for m in mentions],
+            }
+            print(json.dumps(record, ensure_ascii=False))
+            continue
+        print(f"{path}  [{document.language or '?'}] {document.date or ''} {document.title or ''}")
+        for m in mentions:
+            place = m.place
+            where = f"{place.id:<24} {place.kind.value:<9} {place.country or '—'}" if place else "?"
+            chrome = "  (site chrome)" if m.in_chrome else ""
+            print(f"  {m.start:>6}-{m.end:<6} {m.text[:32]:<32} → {where}  {m.score:.2f}{chrome}")
+    return status

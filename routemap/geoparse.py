@@ -87,7 +87,12 @@ def _data_rows(name: str) -> list[dict[str, str]]:
 @functools.cache
 def _demonyms() -> dict[str, str]:
     """Folded demonym (singular and plural, both genders for Spanish) → country code."""
-    forms: dict[str, str] = {}
+    return {key: code for key, (code, _) in _demonym_forms().items()}
+
+
+@functools.cache
+def _demonym_forms() -> dict[str, tuple[str, str]]:
+    forms: dict[str, tuple[str, str]] = {}
     for row in _data_rows("demonyms.csv"):
         word, code = row["demonym"], row["country"]
         variants = {word, word + "s"}
@@ -98,7 +103,7 @@ def _demonyms() -> dict[str, str]:
                 plain = word[:-2] + word[-2].replace("é", "e").replace("á", "a") + word[-1]
                 variants |= {plain + "a", plain + "es", plain + "as"}
         for variant in variants:
-            forms[scan_key(variant)] = code
+            forms.setdefault(scan_key(variant), (code, row["lang"]))
     return forms
 
 
@@ -129,9 +134,21 @@ _ORG_BEFORE = frozenset(
 # "Gulf Clan", "Lima Stock Exchange", "Washington Post").
 _ORG_AFTER = frozenset(
     scan_key(w)
-    for w in """cartel cártel clan gang pandilla mafia family familia embassy embajada police
+    for w in """cartel cártel clan gang pandilla mafia family familia embassy embajada attorney police
         policia policía times post herald tribune journal daily news noticias airlines
-        aerolineas university universidad stock exchange bolsa fc club cup copa""".split()
+        aerolineas university universidad stock exchange bolsa fc club cup copa virus fever
+    presse
+    flu""".split()
+)
+_MONTHS_AND_DAYS = frozenset(
+    "january february march april may june july august september october november december "
+    "enero febrero marzo abril mayo junio julio agosto septiembre setiembre octubre noviembre "
+    "diciembre monday tuesday wednesday thursday friday saturday sunday lunes martes miercoles "
+    "jueves viernes sabado domingo".split()
+)
+_ORG_AFTER_CAPITALISED = frozenset(
+    "department departamento ministry ministerio office oficina agency agencia service "
+    "administration navy army".split()
 )
 # Titles and ship words: a capitalised name after them is a person or a vessel.
 _PERSON_OR_SHIP_BEFORE = frozenset(
@@ -185,7 +202,14 @@ class _Matcher:
         import ahocorasick
 
         self.keys = gazetteer._scan_keys()
-        extra = sorted(_not_places() | set(_demonyms()))
+        # English demonyms win over namesake towns ("Canadian", Texas); a generated Spanish
+        # form that is also a place name ("china") stays a place name.
+        places = set(self.keys)
+        demonyms = {
+            k for k, (_, lang) in _demonym_forms().items() if lang == "en" or k not in places
+        }
+        extra = sorted((_not_places() - places) | demonyms)
+        self.keys = [k for k in self.keys if k not in demonyms]
         self.not_place_ids = set(range(len(self.keys), len(self.keys) + len(extra)))
         self.keys += extra
         automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
@@ -249,6 +273,10 @@ def _plausible(
     is. Registry alternates ("Drug" for Durg) must be rare words anywhere.
     """
     zipf = _zipf(key, language)
+    if " " in key:  # capitalised phrases ("La Paz", "El Estrecho") are names …
+        return tuple(  # … unless only a registry alternate ("East Coast" for Gisborne)
+            c for c in candidates if c.name_type is not NameType.ALTERNATE or zipf < 3.0
+        )
     kept = []
     for candidate in candidates:
         if candidate.prior >= 0.9:
@@ -311,6 +339,12 @@ def _in_long_capitalised_run(text: str, start: int, end: int) -> bool:
     return words_before + words_after >= 2 and len(text[start:end].split()) == 1
 
 
+def _without_lowercase_article(text: str, start: int, end: int) -> int:
+    """Leave a lowercase leading article out of the mention: "el [Callao]", "the [Chapare]"."""
+    head = re.match(r"(?:el|la|los|las|the)\s+", text[start:end])
+    return start + head.end() if head and head.end() < end - start else start
+
+
 def _with_abbreviation_dot(text: str, end: int) -> int:
     """Include the closing dot of a dotted abbreviation ("U.S.", "EE.UU.")."""
     if text[end : end + 1] == "." and "." in text[max(0, end - 4) : end]:
@@ -351,12 +385,12 @@ def _inside_proper_phrase(
     if _sentence_start(text, start):
         return False
     before = re.search(
-        r"([^\W\d_][\w'’]*)((?:[ \t]+(?:of|of the|de|del|de la))?)[ \t]+$",
+        r"([^\W\d_]\w*)(?:['’]s)?((?:[ \t]+(?:of|of the|de|del|de la))?)[ \t]+$",
         text[max(0, start - 60) : start],
     )
     if before and before.group(1)[0].isupper():
         word = scan_key(before.group(1))
-        word_end = start - (len(before.group(0)) - len(before.group(1)))
+        word_end = start - len(text[max(0, start - 60) : start]) + before.end(1)
         if (
             word_end not in place_ends
             and (not _is_cue_word(word) or word in {"port", "city", "ciudad"})
@@ -373,10 +407,17 @@ def _sentence_start(text: str, start: int) -> bool:
     return not before or before[-1] in ".!?\n\r:;•" or before.endswith(("--", "—"))
 
 
+_LEADING_LOWER = frozenset(
+    "aeropuerto puerto rio lago isla islas valle golfo bahia los las la el the".split()
+)
+
+
 def _capitalised(surface: str) -> bool:
     """Written as a proper name: first word capitalised, and most of the others
     ("Apurimac, Ene and Mantaro valley" yes, "La paz social" no)."""
     words = re.findall(r"[^\W\d_]+", surface)
+    while len(words) > 1 and scan_key(words[0]) in _LEADING_LOWER:
+        words = words[1:]  # "aeropuerto Jorge Chávez", "los Balcanes"
     if not words or not words[0][0].isupper():
         return False
     content = [w for w in words[1:] if w.lower() not in _CONNECTORS]
@@ -408,6 +449,10 @@ def _organisation_context(text: str, start: int, end: int) -> bool:
     after = _next_word(text, end)
     if scan_key(after) in _ORG_AFTER:
         return True
+    if after[:1].isupper() and scan_key(after) in _ORG_AFTER_CAPITALISED:
+        return True  # "United States Department of Agriculture", not "La Paz department"
+    if re.match(r"\s*(?:\$|\d)", text[end : end + 3]):
+        return True  # "US$460", "August 28": a currency or a date, not a place
     # Walk left over capitalised words and connectors: "Policía Nacional del Perú".
     position = start
     for _ in range(5):
@@ -538,14 +583,17 @@ def _recognise(document: Document, gaz: Gazetteer) -> tuple[list[_Found], dict[s
         and not re.match(r"[ \t]+[A-Z]", text[e : e + 3])
     }
     solid = _solid_names(text, matches, matcher, gaz, language)
+    names_of_people: set[str] = set()
     for start, end, number in matches:
         key = matcher.keys[number]
         surface = text[start:end]
         if surface.isupper() and len(surface) <= 3 and _all_caps_line(text, start):
             continue  # "WORK WITH US": a pronoun in a shouted line
         if not _in_title_case_line(text, start) and _in_long_capitalised_run(text, start, end):
+            names_of_people.add(key)
             continue  # "José Juan Rodríguez Juárez", "Mauricio López Bonilla": a name
         end = _with_abbreviation_dot(text, end)
+        start = _without_lowercase_article(text, start, end)
         surface = text[start:end]
         if number in matcher.not_place_ids:
             if key in demonyms:
@@ -560,9 +608,11 @@ def _recognise(document: Document, gaz: Gazetteer) -> tuple[list[_Found], dict[s
         exposed = _sentence_start(text, start) or title_case
         if surface.isupper() and len(surface) > 1 and not _acronym_ok(text, start, candidates):
             continue
+        if key in _MONTHS_AND_DAYS and max(c.prior for c in candidates) < 0.9:
+            continue  # "August", "Mayo": dates far more often than towns
         candidates = _plausible(key, candidates, exposed, key in proper_here, language)
-        if not candidates:
-            continue
+        if not candidates or key in _ORG_BEFORE:
+            continue  # "La Armada de Colombia": the word is an institution's
         top = max(c.prior for c in candidates)
         if _organisation_context(text, start, end):
             best = max(candidates, key=lambda c: c.prior)
@@ -573,20 +623,21 @@ def _recognise(document: Document, gaz: Gazetteer) -> tuple[list[_Found], dict[s
             _person_or_ship(text, start)
             or (not title_case and _inside_proper_phrase(text, start, end, solid))
         ):
+            names_of_people.add(key)
             continue
         sentence = document.sentence_index(start)
         sentence_begin = document.sentences[sentence][0] if document.sentences else 0
-        found.append(
-            _Found(
-                start,
-                end,
-                key,
-                candidates,
-                sentence,
-                document.in_chrome(start),
-                _cue(text, start, end, sentence_begin),
-            )
-        )
+        cue = _cue(text, start, end, sentence_begin)
+        if cue is PlaceKind.RIVER and not any(c.kind is PlaceKind.RIVER for c in candidates):
+            continue  # "río Putumayo": the river, which the gazetteer does not hold
+        found.append(_Found(start, end, key, candidates, sentence, document.in_chrome(start), cue))
+    # A surname seen in a full name ("Dr. Thomas Frieden … Frieden said") is not a town
+    # when it recurs alone later in the article.
+    found = [
+        f
+        for f in found
+        if f.key not in names_of_people or f.cue or max(c.prior for c in f.candidates) >= 0.6
+    ]
     return found, _focus_countries(found, context_countries)
 
 

@@ -206,7 +206,7 @@ _DATE_PATTERNS = (
     # July 19, 2012
     re.compile(rf"\b({_MONTH_WORDS})\.?\s+(\d{{1,2}}),?\s+(\d{{4}})\b", re.IGNORECASE),
     # 2012-07-19
-    re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b"),
+    re.compile(r"\b(\d{4})-(\d{2})-(\d{2})(?!\d)"),
     # 26/06/2024 · 26-06-2024 · 26.06.2024 (day first, as in Latin American and European press)
     re.compile(r"\b(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\b"),
 )

@@ -267,6 +267,8 @@ def _scan_rows(record: PlaceRecord) -> list[tuple[str, str]]:
         norm = normalize_name(name)
         if len(key) >= 3 and norm:
             rows.append((key, norm))
+            if key.startswith("the "):  # "(the) Democratic Republic of the Congo"
+                rows.append((key[4:], norm))
     return rows
 
 

@@ -31,6 +31,7 @@ __all__ = [
     "package_file",
     "package_version",
     "read_data_geojson",
+    "representative_point",
 ]
 
 # Alternate names that are plausible in English or Spanish text: Latin script only.
@@ -156,6 +157,25 @@ def package_file(package: str, *parts: str) -> Path:
             f"the package {package!r} is not installed; reinstall routemap (pip install routemap)"
         )
     return Path(next(iter(spec.submodule_search_locations)), *parts)
+
+
+def representative_point(geometry: dict[str, Any]) -> tuple[float, float]:
+    """(lat, lon) of the centroid of the largest part of a GeoJSON polygon, or a point
+    inside it (polylabel) when the centroid falls outside.
+
+    The centroid is where gazetteers and encyclopaedias conventionally put a country
+    (GeoNames, Wikipedia); polylabel alone drifts toward the widest interior.
+    """
+    from shapely.geometry import shape
+    from shapely.ops import polylabel
+
+    geom = shape(geometry)
+    if geom.geom_type == "MultiPolygon":
+        geom = max(geom.geoms, key=lambda part: part.area)
+    point = geom.centroid
+    if not geom.contains(point):
+        point = polylabel(geom, tolerance=0.01)
+    return (round(point.y, 4), round(point.x, 4))
 
 
 def data_path(name: str) -> Any:

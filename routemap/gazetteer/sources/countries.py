@@ -18,6 +18,7 @@ from routemap.gazetteer.sources.base import (
     importance,
     package_version,
     read_data_geojson,
+    representative_point,
 )
 from routemap.normalize import normalize_name
 from routemap.places import PlaceKind
@@ -116,12 +117,17 @@ class Countries(Source):
             names.append((code, NameType.CODE))
             names.append((country.alpha_3, NameType.CODE))
             population = int(fact.get("population") or 0)
+            rep = (
+                representative_point(shape["geometry"])
+                if shape
+                else (float(props["rep_lat"]), float(props["rep_lon"]))
+            )
             yield PlaceRecord(
                 id=f"iso3166:{code}",
                 name=display,
                 kind=PlaceKind.COUNTRY,
-                lat=float(props["rep_lat"]),
-                lon=float(props["rep_lon"]),
+                lat=rep[0],
+                lon=rep[1],
                 country=code,
                 population=population or None,
                 source=self.label,
