@@ -134,10 +134,10 @@ _ORG_BEFORE = frozenset(
 # "Gulf Clan", "Lima Stock Exchange", "Washington Post").
 _ORG_AFTER = frozenset(
     scan_key(w)
-    for w in """cartel cártel clan gang pandilla mafia family familia embassy embajada attorney police
-        policia policía times post herald tribune journal daily news noticias airlines
+    for w in """cartel cártel clan gang pandilla mafia family familia embassy embajada attorney
+        police policia policía times post herald tribune journal daily news noticias airlines
         aerolineas university universidad stock exchange bolsa fc club cup copa virus fever
-    presse
+        presse
     flu""".split()
 )
 _MONTHS_AND_DAYS = frozenset(
@@ -217,6 +217,7 @@ class _Matcher:
             automaton.add_word(f" {key} ", number)
         automaton.make_automaton()
         self.automaton = automaton
+        self.index = {key: number for number, key in enumerate(self.keys)}
 
     def find(self, text: str) -> list[tuple[int, int, int]]:
         """Longest non-overlapping ``(start, end, key id)`` matches in ``text``."""
@@ -339,10 +340,26 @@ def _in_long_capitalised_run(text: str, start: int, end: int) -> bool:
     return words_before + words_after >= 2 and len(text[start:end].split()) == 1
 
 
-def _without_lowercase_article(text: str, start: int, end: int) -> int:
-    """Leave a lowercase leading article out of the mention: "el [Callao]", "the [Chapare]"."""
-    head = re.match(r"(?:el|la|los|las|the)\s+", text[start:end])
-    return start + head.end() if head and head.end() < end - start else start
+_LEADING_WORDS = re.compile(r"(?:el|la|los|las|the|de|del|en|y|and|of)\s+", re.IGNORECASE)
+
+
+def _drop_leading_word(
+    text: str, start: int, end: int, key: str, matcher: _Matcher, gaz: Gazetteer
+) -> tuple[int, str]:
+    """Leave out a leading article or connector that only happens to start a longer name:
+    "el [Callao]", "de [La Paz]", and "[Perú]" rather than the Mexican town "El Perú"
+    when the sentence-initial "El" is the article."""
+    head = _LEADING_WORDS.match(text[start:end])
+    if not head or head.end() >= end - start:
+        return start, key
+    rest = key[len(scan_key(head.group())) :].strip()
+    if rest not in matcher.index:
+        return start, key
+    if head.group()[0].islower():
+        return start + head.end(), rest
+    longer = max((c.prior for c in gaz._scan_candidates(key)), default=0.0)
+    shorter = max((c.prior for c in gaz._scan_candidates(rest)), default=0.0)
+    return (start + head.end(), rest) if shorter > longer + 0.1 else (start, key)
 
 
 def _with_abbreviation_dot(text: str, end: int) -> int:
@@ -593,7 +610,9 @@ def _recognise(document: Document, gaz: Gazetteer) -> tuple[list[_Found], dict[s
             names_of_people.add(key)
             continue  # "José Juan Rodríguez Juárez", "Mauricio López Bonilla": a name
         end = _with_abbreviation_dot(text, end)
-        start = _without_lowercase_article(text, start, end)
+        if number not in matcher.not_place_ids:
+            start, key = _drop_leading_word(text, start, end, key, matcher, gaz)
+            number = matcher.index[key]
         surface = text[start:end]
         if number in matcher.not_place_ids:
             if key in demonyms:
@@ -641,6 +660,12 @@ def _recognise(document: Document, gaz: Gazetteer) -> tuple[list[_Found], dict[s
     return found, _focus_countries(found, context_countries)
 
 
+def _unambiguous_country(candidates: Sequence[ScanCandidate], best: ScanCandidate) -> bool:
+    """True when every close rival of the likeliest reading is in the same country (a
+    name like "San Francisco" says nothing about which country a story is about)."""
+    return all(c.country == best.country for c in candidates if c.prior >= best.prior - 0.15)
+
+
 def _focus_countries(
     found: Sequence[_Found], extra: Iterable[tuple[str, float]]
 ) -> dict[str, float]:
@@ -651,10 +676,8 @@ def _focus_countries(
         share = 0.2 if item.in_chrome else 1.0
         if best.kind is PlaceKind.COUNTRY and best.country:
             weights[best.country] += 1.0 * share
-        elif best.country and best.prior >= 0.55:
-            weights[best.country] += 0.5 * share
-        elif best.country:
-            weights[best.country] += 0.2 * share
+        elif best.country and _unambiguous_country(item.candidates, best):
+            weights[best.country] += (0.5 if best.prior >= 0.55 else 0.2) * share
     for code, weight in extra:
         weights[code] += weight
     if not weights:

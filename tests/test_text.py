@@ -45,7 +45,9 @@ def test_language(text: str, language: str | None) -> None:
 
 def test_bom_and_crlf_keep_offsets(tmp_path: Path) -> None:
     path = tmp_path / "nota.txt"
-    text = "Incautan cocaína en el Callao\r\n\r\nLa Policía halló droga en el puerto del Callao.\r\n"
+    text = (
+        "Incautan cocaína en el Callao\r\n\r\nLa Policía halló droga en el puerto del Callao.\r\n"
+    )
     path.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
     doc = read_document(path)
     assert doc.text == text and doc.id == str(path)

@@ -42,7 +42,9 @@ def main() -> int:
                 for m in entry.get(group) or []:
                     got = text[m["start"] : m["end"]]
                     if got != m["text"]:
-                        errors.append(f"{name} {key} {group}: {m['start']}:{m['end']} is {got!r}, not {m['text']!r}")
+                        errors.append(
+                            f"{name} {key} {group}: {m['start']}:{m['end']} is {got!r}, not {m['text']!r}"
+                        )
                     spans.append((m["start"], m["end"]))
             for m in entry.get("mentions") or []:
                 n_mentions += 1
@@ -64,8 +66,10 @@ def main() -> int:
             for (s1, e1), (s2, e2) in zip(mentions, mentions[1:]):
                 if s2 < e1:
                     errors.append(f"{name} {key}: overlapping mentions at {s1} and {s2}")
-        print(f"{name}: {len(data)} texts, {n_mentions} mentions ({n_chrome} in chrome), "
-              f"{n_disagree} differ from bare resolve()")
+        print(
+            f"{name}: {len(data)} texts, {n_mentions} mentions ({n_chrome} in chrome), "
+            f"{n_disagree} differ from bare resolve()"
+        )
     for e in errors:
         print("ERROR", e)
     return 1 if errors else 0
