@@ -3,6 +3,7 @@ in English and Spanish (tests/data/geoparse/), plus the traps named in issue #3.
 
 from __future__ import annotations
 
+import itertools
 import json
 import subprocess
 import sys
@@ -63,7 +64,7 @@ def _score(entries: list[dict[str, Any]]) -> tuple[float, float, float, list[str
 def test_gold_mentions_are_found_and_resolved(
     name: str, min_f1: float, min_accuracy: float
 ) -> None:
-    f1, recall, accuracy, problems = _score(_load(name))
+    f1, _recall, accuracy, problems = _score(_load(name))
     report = "\n".join(problems)
     assert f1 >= min_f1, f"F1 {f1:.3f}\n{report}"
     assert accuracy >= min_accuracy, f"resolution accuracy {accuracy:.3f}\n{report}"
@@ -158,7 +159,7 @@ def test_mentions_are_ordered_non_overlapping_and_offsets_exact() -> None:
     doc = read_document(ROOT / "seeds" / "003_aceaf8166e69cb16.txt")
     mentions = geoparse(doc)
     assert mentions == sorted(mentions, key=lambda m: m.start)
-    for before, after in zip(mentions, mentions[1:], strict=False):
+    for before, after in itertools.pairwise(mentions):
         assert before.end <= after.start
     for m in mentions:
         assert doc.text[m.start : m.end] == m.text

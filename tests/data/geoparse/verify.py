@@ -8,6 +8,7 @@ With --disagreements, also list mentions whose gold id differs from the gazettee
 
 from __future__ import annotations
 
+import itertools
 import sys
 from pathlib import Path
 
@@ -43,7 +44,8 @@ def main() -> int:
                     got = text[m["start"] : m["end"]]
                     if got != m["text"]:
                         errors.append(
-                            f"{name} {key} {group}: {m['start']}:{m['end']} is {got!r}, not {m['text']!r}"
+                            f"{name} {key} {group}: {m['start']}:{m['end']} "
+                            f"is {got!r}, not {m['text']!r}"
                         )
                     spans.append((m["start"], m["end"]))
             for m in entry.get("mentions") or []:
@@ -63,7 +65,7 @@ def main() -> int:
                     if show:
                         print(f"  {key} {m['start']}: {m['text']!r} gold {m['id']} bare {bare}")
             mentions = sorted((m["start"], m["end"]) for m in entry.get("mentions") or [])
-            for (s1, e1), (s2, e2) in zip(mentions, mentions[1:]):
+            for (s1, e1), (s2, _e2) in itertools.pairwise(mentions):
                 if s2 < e1:
                     errors.append(f"{name} {key}: overlapping mentions at {s1} and {s2}")
         print(
