@@ -320,8 +320,7 @@ def _all_caps_line(text: str, start: int) -> bool:
     line_start = text.rfind("\n", 0, start) + 1
     line_end = text.find("\n", start)
     line = text[line_start : line_end if line_end >= 0 else len(text)]
-    letters = [ch for ch in line if ch.isalpha()]
-    return bool(letters) and all(ch.isupper() for ch in letters)
+    return line.upper() == line and line.lower() != line
 
 
 _CAPITALISED_WORD = r"[A-ZÁÉÍÓÚÑ][\w'’-]*"
@@ -429,6 +428,9 @@ _LEADING_LOWER = frozenset(
 )
 
 
+_WORTH_A_LOOK = _LEADING_LOWER | {"de", "del", "en", "y", "and", "of"}
+
+
 def _capitalised(surface: str) -> bool:
     """Written as a proper name: first word capitalised, and most of the others
     ("Apurimac, Ene and Mantaro valley" yes, "La paz social" no)."""
@@ -506,7 +508,16 @@ def _is_cue_word(key: str) -> bool:
 # -- context and resolution ---------------------------------------------------------------------
 
 
+_CUE_STEMS = re.compile(
+    r"port|puert|aeropuert|depart|region|provinc|state|estado|rio|river|city|ciudad|town|"
+    r"localidad|distrito|poblado"
+)
+
+
 def _cue(text: str, start: int, end: int, sentence_start: int) -> PlaceKind | None:
+    window = fold_for_scan(text[max(sentence_start, start - 80) : end + 30])
+    if not _CUE_STEMS.search(window):
+        return None  # no cue word anywhere near: skip the patterns
     before = fold_for_scan(text[max(sentence_start, start - 80) : start])
     before_raw = text[max(sentence_start, start - 80) : start]
     trimmed = _LIST_TAIL.sub("", before_raw)
@@ -589,7 +600,15 @@ def _recognise(document: Document, gaz: Gazetteer) -> tuple[list[_Found], dict[s
     demonyms = _demonyms()
     found: list[_Found] = []
     context_countries: list[tuple[str, float]] = []
-    matches = matcher.find(text)
+    # Most raw matches are lowercase words that are also towns somewhere ("from", "drug"):
+    # only capitalised ones, leading articles ("el Callao") and demonyms are worth a look.
+    matches = [
+        (s, e, n)
+        for s, e, n in matcher.find(text)
+        if text[s].isupper()
+        or n in matcher.not_place_ids
+        or text[s : s + 11].split(" ", 1)[0].lower() in _WORTH_A_LOOK
+    ]
     # Words seen capitalised mid-sentence somewhere in the document are proper nouns here.
     proper_here = {
         matcher.keys[n]
@@ -705,14 +724,15 @@ def _resolve(
         item.candidates = _shortlist(item, countries)
     # First pass: the likeliest reading of each name, by size and document focus only, to
     # anchor the proximity of the others.
-    anchors = []
+    anchors: dict[str, tuple[str, float, float]] = {}
     for item in found:
         best = max(item.candidates, key=lambda c: _score(item, c, countries, ()))
         if best.kind not in (PlaceKind.COUNTRY, PlaceKind.CONTINENT):
-            anchors.append((item.key, best.lat, best.lon))
+            anchors.setdefault(item.key, (item.key, best.lat, best.lon))
+    anchor_list = list(anchors.values())[:40]
     ranked = [
         sorted(
-            ((_score(item, c, countries, anchors), c) for c in item.candidates),
+            ((_score(item, c, countries, anchor_list), c) for c in item.candidates),
             key=lambda pair: (-pair[0], pair[1].pk),
         )
         for item in found

@@ -77,7 +77,8 @@ class Document:
             id=id,
             text=text,
             title=title or _guess_title(blocks),
-            date=date or find_date("\n".join(b.text for b in blocks if not b.chrome)),
+            # A publication date is written near the top: the first lines of the body.
+            date=date or find_date("\n".join(b.text for b in blocks if not b.chrome)[:3000]),
             source=source,
             language=language or detect_language(body),
             blocks=blocks,
@@ -196,15 +197,12 @@ _MONTHS = {
     "ago": 8,
     "dic": 12,
 }
-_MONTH_WORDS = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_MONTH_WORD = r"([A-Za-zé]{3,10})"
 _DATE_PATTERNS = (
-    # 19 JUL 2012 · 23 de abril de 2019 · 5 July 2022
-    re.compile(
-        rf"\b(\d{{1,2}})\s+(?:de\s+)?({_MONTH_WORDS})\.?,?\s+(?:de\s+|del\s+)?(\d{{4}})\b",
-        re.IGNORECASE,
-    ),
+    # 19 JUL 2012 · 23 de abril de 2019 · 5 July 2022 (month words checked against _MONTHS)
+    re.compile(rf"\b(\d{{1,2}})\s+(?:de\s+)?{_MONTH_WORD}\.?,?\s+(?:de\s+|del\s+)?(\d{{4}})\b"),
     # July 19, 2012
-    re.compile(rf"\b({_MONTH_WORDS})\.?\s+(\d{{1,2}}),?\s+(\d{{4}})\b", re.IGNORECASE),
+    re.compile(rf"\b{_MONTH_WORD}\.?\s+(\d{{1,2}}),?\s+(\d{{4}})\b"),
     # 2012-07-19
     re.compile(r"\b(\d{4})-(\d{2})-(\d{2})(?!\d)"),
     # 26/06/2024 · 26-06-2024 · 26.06.2024 (day first, as in Latin American and European press)
