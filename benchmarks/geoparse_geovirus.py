@@ -185,16 +185,19 @@ class Resolution:
     errors: list[float | None] = field(default_factory=list)  # km, None = no place
     wrong: Counter[str] = field(default_factory=Counter)
     kinds: list[str] = field(default_factory=list)
+    inside: list[bool] = field(default_factory=list)  # gold point inside the picked polygon
 
     def add(self, gold: Gold, place: Any) -> None:
         kind = getattr(place, "kind", "none")
         self.kinds.append(str(getattr(kind, "value", kind)))
         if place is None:
+            self.inside.append(False)
             self.errors.append(None)
             self.wrong[f"{gold.name} (none)"] += 1
             return
         km = haversine_km(gold.lat, gold.lon, float(place.lat), float(place.lon))
         self.errors.append(km)
+        self.inside.append(km <= CORRECT_KM or _contains(place, gold.lat, gold.lon))
         if km > CORRECT_KM:
             self.wrong[f"{gold.name} → {getattr(place, 'id', '?')}"] += 1
 
@@ -206,6 +209,12 @@ class Resolution:
         median = statistics.median(got) if got else float("nan")
         return f"{acc:7.3f} {len(got):5d}/{n:<5d} {mean:8.0f} {median:8.1f} {auc(self.errors):6.3f}"
 
+    def entity_accuracy(self) -> float:
+        """Share of gold mentions whose pick is the right entity: within 161 km, or, for a
+        country, region or area, a polygon containing the gold point (the strict metric
+        counts Canada wrong when its point is not Wikipedia's)."""
+        return sum(self.inside) / len(self.inside) if self.inside else 0.0
+
     def by_kind(self) -> str:
         """acc@161 and count per kind of picked place, most frequent kind first."""
         total: Counter[str] = Counter(self.kinds)
@@ -215,6 +224,15 @@ class Resolution:
             if e is not None and e <= CORRECT_KM
         )
         return ", ".join(f"{k} {good[k] / n:.2f} ({n})" for k, n in total.most_common())
+
+
+def _contains(place: Any, lat: float, lon: float) -> bool:
+    geometry = getattr(place, "geometry", None)
+    if geometry is None:
+        return False
+    from shapely.geometry import Point
+
+    return bool(geometry.buffer(0.1).contains(Point(lon, lat)))
 
 
 def auc(errors: Sequence[float | None]) -> float:
@@ -422,6 +440,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     print(f"  {'routemap in context':<24} {context.row()}")
     print(f"  {'population baseline':<24} {baseline.row()}")
+    print(
+        f"  right entity (within 161 km, or gold point inside the picked polygon): "
+        f"in context {context.entity_accuracy():.3f}, baseline {baseline.entity_accuracy():.3f}"
+    )
     print(f"  by kind of pick, in context: {context.by_kind()}")
     print(f"  by kind of pick, baseline:   {baseline.by_kind()}")
     print(f"  method: {method}")

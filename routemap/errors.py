@@ -13,9 +13,11 @@ __all__ = [
     "GazetteerBuildError",
     "InvalidPlace",
     "InvalidQuery",
+    "InvalidRoute",
     "MissingDependency",
     "OnlineGeocodingError",
     "PlaceNotFound",
+    "RouteFileError",
     "RoutemapError",
 ]
 
@@ -63,3 +65,26 @@ class OnlineGeocodingError(RoutemapError, RuntimeError):
 
 class MissingDependency(RoutemapError, ImportError):
     """An optional dependency is not installed; the message names the extra to install."""
+
+
+class InvalidRoute(RoutemapError, ValueError):
+    """A Route, Leg, Citation, Quantity or Period was given an impossible value."""
+
+
+class RouteFileError(RoutemapError, ValueError):
+    """A routes file (GeoJSON, GeoPackage, GeoParquet, YAML) could not be read or written.
+
+    ``file`` is the path, ``line`` the 1-based line of the problem when known (None for
+    binary formats or whole-file problems), ``problem`` what is wrong. The message reads
+    ``file:line: problem``, the form editors and terminals turn into links.
+    """
+
+    def __init__(self, file: str, problem: str, line: int | None = None) -> None:
+        self.file = str(file)
+        self.line = line
+        self.problem = problem
+        where = f"{self.file}:{line}" if line is not None else self.file
+        super().__init__(f"{where}: {problem}")
+
+    def __reduce__(self) -> tuple[object, ...]:  # picklable across worker processes
+        return (type(self), (self.file, self.problem, self.line))

@@ -493,6 +493,39 @@ class Gazetteer:
         self._scan_cache[key] = found
         return found
 
+    def _name_candidates(self, name: str) -> tuple[ScanCandidate, ...]:
+        """Candidates for a name as :meth:`search` finds them (forms, cues, spelling)."""
+        try:
+            text = check_name(name)
+        except (InvalidQuery, TypeError):
+            return ()
+        hits = self._exact_hits(text) or self._fuzzy_hits(normalize_name(text))
+        ranked = self._rank_all(hits, None, None, None)[:30]
+        if not ranked:
+            return ()
+        rows = {
+            row[0]: row
+            for row in self._query(
+                "SELECT pk, id, kind, lat, lon, country, importance FROM places "
+                f"WHERE pk IN ({','.join('?' * len(ranked))})",
+                [pk for pk, *_ in ranked],
+            )
+        }
+        best_type = {h.pk: h.name_type for h in hits}
+        return tuple(
+            ScanCandidate(
+                pk,
+                rows[pk][1],
+                best_type.get(pk, NameType.ALTERNATE),
+                PlaceKind(rows[pk][2]),
+                rows[pk][3],
+                rows[pk][4],
+                rows[pk][5],
+                rows[pk][6],
+            )
+            for pk, *_ in ranked
+        )
+
     def _place(self, pk: int) -> Place:
         place = self._places.get(pk)
         if place is not None:
