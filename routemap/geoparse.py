@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import functools
 import io
+import itertools
 import math
 import re
 import threading
@@ -33,7 +34,7 @@ from routemap.normalize import fold_for_scan, scan_key
 from routemap.places import Place, PlaceKind
 from routemap.text import Document
 
-__all__ = ["Mention", "geoparse", "resolve_spans"]
+__all__ = ["Mention", "find_demonyms", "geoparse", "resolve_spans"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,13 +228,15 @@ class _Matcher:
             # " key " ends at padded index `last`; the padding shifts offsets by one.
             length = len(self.keys[number])
             spans.append((last - length - 1, last - 1, number))
-        spans.sort(key=lambda item: (item[0], -(item[1] - item[0])))
+        # Longest first, then leftmost: "el Alto Huallaga" is the area, not "El Alto".
+        spans.sort(key=lambda item: (-(item[1] - item[0]), item[0]))
+        taken = bytearray(len(text) + 1)
         chosen: list[tuple[int, int, int]] = []
-        last_end = -1
         for start, end, number in spans:
-            if start >= last_end:
+            if not any(taken[start:end]):
                 chosen.append((start, end, number))
-                last_end = end
+                taken[start:end] = b"\x01" * (end - start)
+        chosen.sort()
         return chosen
 
 
@@ -551,6 +554,7 @@ class _Found:
     sentence: int
     in_chrome: bool
     cue: PlaceKind | None
+    siblings: tuple[str, ...] = ()  # names listed with this one ("Amberes y Valencia")
 
 
 # How a candidate's score mixes its size and kind (prior), the countries the document is
@@ -558,6 +562,8 @@ class _Found:
 # examples and on GeoVirus (benchmarks/geoparse_geovirus.py), not on the seeds alone.
 W_PRIOR, W_FOCUS, W_NEAR = 0.65, 0.2, 0.15
 COUNTRY_MIN_FOCUS = 0.6
+NEAR_SCALE_KM, SIBLING_SCALE_KM = 400.0, 1500.0
+_LISTED = re.compile(r"^\s*(?:,|;|y|e|and|or|o|as well as|así como)?\s*$")
 
 
 def _score(
@@ -579,7 +585,9 @@ def _score(
         for key, lat, lon in anchors if candidate.kind is not PlaceKind.COUNTRY else ():
             if key != found.key:
                 distance = _distance_km((candidate.lat, candidate.lon), (lat, lon))
-                proximity = max(proximity, math.exp(-distance / 400.0))
+                # Places listed together are usually of one region, if not one country.
+                scale = SIBLING_SCALE_KM if key in found.siblings else NEAR_SCALE_KM
+                proximity = max(proximity, math.exp(-distance / scale))
     score = quality * (W_PRIOR * candidate.prior + W_FOCUS * focus + W_NEAR * proximity)
     if found.cue is not None and any(c.kind is found.cue for c in found.candidates):
         score *= 1.0 if candidate.kind is found.cue else 0.35
@@ -686,6 +694,10 @@ def _recognise(document: Document, gaz: Gazetteer) -> tuple[list[_Found], dict[s
         for f in found
         if f.key not in names_of_people or f.cue or max(c.prior for c in f.candidates) >= 0.6
     ]
+    for first, second in itertools.pairwise(found):
+        if first.sentence == second.sentence and _LISTED.match(text[first.end : second.start]):
+            first.siblings += (second.key,)
+            second.siblings += (first.key,)
     return found, _focus_countries(found, context_countries)
 
 
@@ -779,6 +791,24 @@ def _resolve(
             )
         )
     return mentions
+
+
+def find_demonyms(
+    doc_or_text: Document | str, *, gazetteer: Gazetteer | None = None
+) -> list[tuple[int, int, str]]:
+    """``(start, end, country code)`` of every demonym ("Peruvian", "bolivianos").
+
+    >>> find_demonyms("Mexican cartels and bolivianos")
+    [(0, 7, 'MX'), (20, 30, 'BO')]
+    """
+    document = Document.coerce(doc_or_text)
+    matcher = _matcher(gazetteer or Gazetteer.default())
+    demonyms = _demonyms()
+    return [
+        (start, end, demonyms[matcher.keys[number]])
+        for start, end, number in matcher.find(document.text)
+        if number in matcher.not_place_ids and matcher.keys[number] in demonyms
+    ]
 
 
 def resolve_spans(
