@@ -38,6 +38,17 @@ Offsets are character offsets into the file's text as read (after a BOM is remov
 """
 
 
+EPILOG_EXTRACT = """\
+examples:
+  routemap extract seeds/*.txt -o routes.geojson     RFC 7946, one Feature per route
+  routemap extract seeds/*.txt -o routes.yaml        the review file: place names, editable
+  routemap extract article.txt -o - | jq .           GeoJSON on stdout
+
+The review loop: extract to .yaml, delete a wrong route or fix a place or a mode by hand,
+then render the corrected file (routemap render routes.yaml).
+"""
+
+
 def build_parser() -> argparse.ArgumentParser:
     from routemap import __version__
 
@@ -87,6 +98,24 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-chrome", action="store_true", help="leave out mentions found in site chrome"
     )
 
+    extract = commands.add_parser(
+        "extract",
+        help="extract the trafficking routes articles state, with their evidence",
+        description="Extract routes (origin → transits → destination, by mode) from articles. "
+        "Every route cites the sentence(s) that state it.",
+        epilog=EPILOG_EXTRACT,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    extract.add_argument("files", nargs="+", metavar="FILE", help="article text files (UTF-8)")
+    extract.add_argument(
+        "-o",
+        "--output",
+        required=True,
+        metavar="OUT",
+        help="routes.geojson | .gpkg | .parquet | .yaml (the suffix picks the format); "
+        "'-' for GeoJSON on stdout",
+    )
+
     index = commands.add_parser(
         "index",
         help="build the offline gazetteer index now (it is otherwise built on first use)",
@@ -109,6 +138,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _index(args)
         if args.command == "geoparse":
             return _geoparse(args)
+        if args.command == "extract":
+            return _extract(args)
     except KeyboardInterrupt:
         return 130
     parser.error(f"unknown command {args.command}")
@@ -218,4 +249,30 @@ def _geoparse(args: argparse.Namespace) -> int:
             where = f"{place.id:<24} {place.kind.value:<9} {place.country or '—'}" if place else "?"
             chrome = "  (site chrome)" if m.in_chrome else ""
             print(f"  {m.start:>6}-{m.end:<6} {m.text[:32]:<32} → {where}  {m.score:.2f}{chrome}")
+    return status
+
+
+def _extract(args: argparse.Namespace) -> int:
+    from routemap import DocumentError, RoutemapError, read_document
+    from routemap.extract import extract_routes
+    from routemap.io import routes_to_geojson, write_routes
+
+    status = 0
+    documents = []
+    for path in args.files:
+        try:
+            documents.append(read_document(path))
+        except DocumentError as exc:
+            print(f"routemap: {exc}", file=sys.stderr)
+            status = 1
+    routes = extract_routes(documents)
+    try:
+        if args.output == "-":
+            print(json.dumps(routes_to_geojson(routes), ensure_ascii=False))
+        else:
+            write_routes(routes, args.output)
+            print(f"wrote {len(routes)} routes to {args.output}", file=sys.stderr)
+    except (RoutemapError, OSError) as exc:
+        print(f"routemap: cannot write {args.output}: {exc}", file=sys.stderr)
+        return 2 if isinstance(exc, RoutemapError) else 1
     return status

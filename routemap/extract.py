@@ -47,7 +47,8 @@ _MODE_CUES = _cues(
     (
         r"air ?bridge|puente aereo|airstrips?|landing strips?|pistas? de aterrizaje|"
         r"pistas? clandestinas?|narcoavionetas?|avionetas?|light aircraft|aircraft|aeronaves?|"
-        r"planes?|flights?|flying|flew|vuelos?|aerial|by air|por via aerea|aereo|airport|"
+        r"planes?|flights?|flying|flew|flown|fly|flies|vuelos?|aerial|by air|por via aerea|"
+        r"aereo|airport|"
         r"aeropuerto|drug mules?|burriers?|mulas?",
         "air",
     ),

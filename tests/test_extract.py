@@ -1,0 +1,119 @@
+"""Route extraction against hand-written expected routes (tests/data/routes/)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from routemap import Document, read_document
+from routemap.extract import extract_routes
+from routemap.routes import Mode, RouteSet
+
+ROOT = Path(__file__).parent.parent
+EXPECTED = yaml.safe_load(
+    (Path(__file__).parent / "data" / "routes" / "expected.yaml").read_text(encoding="utf-8")
+)
+
+
+def _key(route: Any) -> tuple[str, str, str]:
+    return (route.origin.id, route.destination.id, route.mode.value)
+
+
+@pytest.mark.parametrize("entry", EXPECTED["seeds"], ids=lambda e: e["document"])
+def test_seed_routes(entry: dict[str, Any]) -> None:
+    doc = read_document(ROOT / entry["document"])
+    routes = extract_routes(doc)
+    got = {_key(r): r for r in routes}
+    for expected in entry["routes"]:
+        key = (expected["origin"], expected["destination"], expected["mode"])
+        assert key in got, f"missing {key}; got {sorted(got)}"
+        if "transits" in expected:
+            candidates = [
+                r
+                for r in routes
+                if _key(r) == key and [t.id for t in r.transits] == expected["transits"]
+            ]
+            assert candidates, f"{key} via {expected['transits']}"
+    wanted = {(e["origin"], e["destination"], e["mode"]) for e in entry["routes"]}
+    assert set(got) <= wanted, f"unexpected {set(got) - wanted}"
+
+
+def test_own_examples_in_both_languages() -> None:
+    right = extra = missed = 0
+    for entry in EXPECTED["examples"]:
+        got = {_key(r) for r in extract_routes(entry["text"])}
+        want = {(e["origin"], e["destination"], e["mode"]) for e in entry["routes"]}
+        right += len(got & want)
+        extra += len(got - want)
+        missed += len(want - got)
+    precision, recall = right / (right + extra), right / (right + missed)
+    assert precision >= 0.9 and recall >= 0.85, (precision, recall)
+
+
+def test_every_route_cites_the_sentences_that_state_it() -> None:
+    doc = read_document(ROOT / "seeds" / "003_aceaf8166e69cb16.txt")
+    for route in extract_routes(doc):
+        assert route.citations
+        for citation in route.citations:
+            assert citation.document == doc.id
+            assert doc.text[citation.start : citation.end].strip() == citation.sentence
+            assert not doc.in_chrome(citation.start)
+        quoted = " ".join(c.sentence for c in route.citations)
+        assert route.destination.name.split(" (")[0] in quoted or route.destination.kind.value in (
+            "country",
+            "continent",
+        )
+
+
+def test_quantity_period_and_commodity_attach_to_their_route() -> None:
+    text = (
+        "In 2019 police seized 350 kilos of cocaine in a truck that left Tumbes bound for "
+        "Guayaquil. Separately, marijuana is sent from Paraguay to Brazil."
+    )
+    routes = {(r.origin.name, r.destination.name): r for r in extract_routes(text)}
+    first = routes[("Tumbes", "Guayaquil")]
+    assert first.mode is Mode.LAND and first.commodity == "cocaine"
+    assert first.quantity is not None and first.quantity.value_kg == 350
+    assert first.period is not None and first.period.start.year == 2019
+    second = routes[("Paraguay", "Brazil")]
+    assert second.commodity == "cannabis" and second.quantity is None
+
+
+def test_explicit_routes_are_more_confident_than_inferred_ones() -> None:
+    explicit = extract_routes("Cocaine is flown from the VRAEM to Bolivia by light aircraft.")
+    inferred = extract_routes(
+        "Peru's postal service is under pressure. Parcels were destined for Spain."
+    )
+    assert explicit[0].confidence > inferred[0].confidence
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The Policía Nacional del Perú met officials of the Spanish Civil Guard in Lima.",
+        "Police seized 2 tons of cocaine in Callao on Monday.",
+        "Lima, Cusco and Iquitos are cities in Peru.",
+        "",
+    ],
+)
+def test_no_route_without_movement(text: str) -> None:
+    assert len(extract_routes(Document.from_text(text))) == 0
+
+
+def test_chrome_never_yields_routes() -> None:
+    body = "Authorities reported new seizures in the capital and several provinces this week."
+    text = "\n".join(
+        [body * 3, "Related Content", "Cocaine flown from Peru to Bolivia", "DONATE", "Tags"]
+    )
+    assert len(extract_routes(text)) == 0
+
+
+def test_routes_merge_across_documents() -> None:
+    a = Document.from_text("Cocaine is flown from the VRAEM to Bolivia.", id="a")
+    b = Document.from_text("La droga sale del VRAEM en avionetas con destino a Bolivia.", id="b")
+    routes = extract_routes([a, b])
+    assert isinstance(routes, RouteSet) and len(routes) == 1
+    assert {c.document for c in routes[0].citations} == {"a", "b"}
