@@ -279,7 +279,7 @@ def _plausible(
     zipf = _zipf(key, language)
     if " " in key:  # capitalised phrases ("La Paz", "El Estrecho") are names …
         return tuple(  # … unless only a registry alternate ("East Coast" for Gisborne)
-            c for c in candidates if c.name_type is not NameType.ALTERNATE or zipf < 3.0
+            c for c in candidates if c.name_type is not NameType.ALTERNATE or zipf < 4.0
         )
     kept = []
     for candidate in candidates:
@@ -359,6 +359,8 @@ def _drop_leading_word(
         return start, key
     if head.group()[0].islower():
         return start + head.end(), rest
+    if not _sentence_start(text, start):
+        return start, key  # "El Estrecho" mid-sentence: the article is part of the name
     longer = max((c.prior for c in gaz._scan_candidates(key)), default=0.0)
     shorter = max((c.prior for c in gaz._scan_candidates(rest)), default=0.0)
     return (start + head.end(), rest) if shorter > longer + 0.1 else (start, key)

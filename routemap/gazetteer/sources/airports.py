@@ -42,15 +42,17 @@ _AFTER_AIRPORT = re.compile(r"\bAirport\s+(.+)$", re.IGNORECASE)
 def airport_name_variants(name: str) -> list[str]:
     """Shorter names people use for an airport.
 
-    >>> airport_name_variants("Jorge Chavez International Airport")
-    ['Jorge Chavez', 'Jorge Chavez Airport']
+    >>> airport_name_variants("Jorge Chavez International Airport")[-2:]
+    ['Aeropuerto Jorge Chavez', 'Aeropuerto Internacional Jorge Chavez']
     >>> airport_name_variants("Amsterdam Airport Schiphol")
     ['Schiphol']
     """
     variants = []
     base = airport_base_name(name)
     if base and base != name:
-        variants += [base, base + " Airport"]
+        variants += [base, base + " Airport", "Aeropuerto " + base]
+        if "international" in name.lower():
+            variants.append("Aeropuerto Internacional " + base)
     after = _AFTER_AIRPORT.search(name)
     if after and not after.group(1).startswith("("):
         variants.append(after.group(1).strip())
