@@ -12,18 +12,19 @@ site chrome, and no place inside an organisation's name, becomes a stop.
 
 >>> routes = extract_routes("Cocaine is shipped from the port of Callao to Antwerp.")
 >>> [(r.origin.id, r.destination.id, r.mode.value) for r in routes]
-[('locode:PECLL', 'geonames:2803138', 'maritime')]
+[('locode:PECLL', 'locode:BEANR', 'maritime')]
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from routemap.gazetteer import Gazetteer
-from routemap.geoparse import Mention, find_demonyms, geoparse
+from routemap.geoparse import Mention, find_country_cues, find_demonyms, geoparse
 from routemap.normalize import fold_for_scan
 from routemap.places import Place, PlaceKind
 from routemap.routes import Citation, Mode, Route, RouteSet, parse_period
@@ -39,8 +40,10 @@ def _cues(*pairs: tuple[str, str]) -> list[tuple[re.Pattern[str], str]]:
 # Cue words of each mode, matched on folded text (lower case, no accents). Order matters:
 # the first mode whose cue occurs in a sentence wins ("mule on a flight" is air).
 _MODE_CUES = _cues(
+    # A "drug courier" swallows capsules and boards a plane; a courier company is post.
+    (r"drug couriers?|human couriers?|correos? humanos?|burriers?|drug mules?", "air"),
     (
-        r"parcels?|packages?|mail(?:ing|ed)?|postal|courier|encomiendas?|correo|courier|"
+        r"parcels?|packages?|mail(?:ing|ed)?|postal|courier|encomiendas?|correo|"
         r"serpost|paquetes? postal(?:es)?|envios? postal(?:es)?",
         "postal",
     ),
@@ -96,7 +99,8 @@ _ORIGIN = re.compile(
 )
 _TRANSIT = re.compile(
     r"(?:\bvia|\bthrough|\bthru|\bpassing through|\btransiting|\bin transit through|"
-    r"\ba traves de(?:l)?|\bpor|\ben transito por|\bpasando por|\bcruzando)"
+    r"\ba traves de(?:l)?|\bpor|\ben transito por|\bpasando por|\bcruzando|"
+    r"\bcon escala en|\bhaciendo escala en|\bstopover in|\blayover in|\bby way of)"
     r"(?:\s+(?:the|el|la|los|las|the city of|la ciudad de))?\s*$"
 )
 _DESTINATION = re.compile(
@@ -108,7 +112,11 @@ _DESTINATION = re.compile(
     r"\bexporta(?:n|r|ron)? a(?:l)?|\btrasladad[ao]s? a(?:l)?|\bllevad[ao]s? a(?:l)?|"
     r"\bingresad[ao]s? a(?:l)?|\bingres(?:a|an|o|aron|ar) a(?:l)?|"
     r"\bland(?:s|ed|ing)? (?:on|at|in)(?: \w+){0,3} (?:in|near)|\baterriz\w* en(?: \w+){0,3} en|"
-    r"\bto (?:\w+ ){0,3}(?:in|at|near)|\bhacia (?:\w+ ){0,3}en)"
+    r"\bviaj\w* (?:a|hacia)|\btravel\w* to|\bfl(?:y|ying|ew|own|ies|ight|ights) to|\bvolar a|"
+    r"\bcomo destino(?: \w+){0,2} (?:en|a)|\bdestinad[ao]s? a(?:l)?|\baddressed to|"
+    r"\bdirigid[ao]s? a(?:l)?|\bremitid[ao]s? a(?:l)?|\bheading (?:for|to)|"
+    r"\bto (?:\w+ ){0,3}(?:in|at|near)(?: (?:northern|southern|eastern|western|central))?|"
+    r"\bhacia (?:\w+ ){0,3}en)"
     r"(?:\s+(?:the|el|la|los|las|the port of|el puerto de(?:l)?|the city of))?\s*$"
 )
 _BETWEEN = re.compile(r"(?:\bbetween|\bentre)(?:\s+(?:the|el|la))?\s*$")
@@ -121,9 +129,25 @@ _FROM_WHERE = re.compile(
     r"\b(?:from where|from there|from which|whence|desde donde|de donde|desde alli|"
     r"desde ahi|de alli)\b"
 )
-_ANAPHOR = re.compile(
-    r"\b(?:this|that|the) (?:zone|region|area|valley)\b|\b(?:esta|esa|dicha) (?:zona|region|"
-    r"area)\b|\b(?:este|ese|dicho) valle\b"
+# "this zone", "the airport": a place named before, found by its kind.
+_ANAPHORS = (
+    (
+        re.compile(
+            r"\b(?:this|that|the) (?:zone|region|area|valley)\b|\b(?:esta|esa|dicha) "
+            r"(?:zona|region|area)\b|\b(?:este|ese|dicho) valle\b"
+        ),
+        (PlaceKind.AREA, PlaceKind.REGION),
+    ),
+    (
+        re.compile(
+            r"\b(?:this|that|the) airport\b(?! of)|\b(?:el|ese|este|dicho) aeropuerto\b(?! de)"
+        ),
+        (PlaceKind.AIRPORT,),
+    ),
+    (
+        re.compile(r"\b(?:this|that|the) port\b(?! of)|\b(?:el|ese|este|dicho) puerto\b(?! de)"),
+        (PlaceKind.PORT,),
+    ),
 )
 # A demonym names where a route starts only when it qualifies the traffickers themselves
 # ("Mexican cartels", "the Aztec cartel", "narcos colombianos" is not handled).
@@ -132,6 +156,12 @@ _ACTOR_AFTER = re.compile(
     r"narcos|emissaries|carteles|c[aá]rteles|bandas|clanes|traficantes|narcotraficantes|"
     r"organizaciones|emisarios)\b",
     re.IGNORECASE,
+)
+# Words of a seizure or a departure: the place they happen at is where the drug was leaving.
+_FOUND = re.compile(
+    r"\b(?:seiz\w*|confiscat\w*|intercept\w*|detain\w*|arrest\w*|captur\w*|found|discover\w*|"
+    r"board\w*|depart\w*|incaut\w*|decomis\w*|detenid\w*|detuv\w*|hall\w*|encontr\w*|"
+    r"embarc\w*|despeg\w*|intervin\w*|interven\w*)\b"
 )
 _BOUND_AFTER = re.compile(r"^[-‐–]bound\b")
 _POSSESSIVE_SOURCE = re.compile(
@@ -180,6 +210,7 @@ class _Claim:
     mode: Mode
     sentences: list[int]
     confidence: float
+    context: list[Place] = field(default_factory=list)  # unmarked places before the goal
     commodity: str | None = None
     quantity: str | None = None
     period: str | None = None
@@ -212,7 +243,7 @@ def extract_routes(
 
 def _sentence_text(document: Document, index: int) -> str:
     start, end = document.sentences[index]
-    return document.text[start:end]
+    return (document.flow or document.text)[start:end]
 
 
 def _document_routes(document: Document, gaz: Gazetteer) -> list[Route]:
@@ -227,15 +258,15 @@ def _document_routes(document: Document, gaz: Gazetteer) -> list[Route]:
         i: fold_for_scan(_sentence_text(document, i)) for i in range(len(document.sentences))
     }
     document_commodity = _dominant_commodity(folded_sentences.values())
-    focus = _focus_country(mentions, demonyms)
+    focus = _focus_country(mentions, find_country_cues(document, gazetteer=gaz))
     claims: list[_Claim] = []
     previous_destinations: list[Place] = []
     for index in sorted(by_sentence):
         if document.in_chrome(document.sentences[index][0]):
             continue
         folded = folded_sentences[index]
-        if not _MOVEMENT.search(folded):
-            continue
+        if not (_MOVEMENT.search(folded) or _sentence_mode(folded)):
+            continue  # nothing moves: no route (a destination marker needs a carrier)
         for claim in _sentence_claim(
             document, index, by_sentence[index], folded, previous_destinations, demonyms
         ):
@@ -255,7 +286,41 @@ def _document_routes(document: Document, gaz: Gazetteer) -> list[Route]:
             claim.period = period.group() if period else None
             claims.append(claim)
             previous_destinations = claim.destinations or previous_destinations
+    for claim in claims:
+        if claim.mode is Mode.MARITIME:
+            claim.origins = [_as_port(p, gaz) for p in claim.origins]
+            claim.transits = [_as_port(p, gaz) for p in claim.transits]
+            claim.destinations = [_as_port(p, gaz) for p in claim.destinations]
     return [route for claim in claims for route in _routes(claim, document)]
+
+
+_PORT_RADIUS_KM = 25.0
+
+
+@functools.lru_cache(maxsize=512)
+def _ports(gaz: Gazetteer, country: str) -> tuple[Place, ...]:
+    return tuple(gaz.places(kind=PlaceKind.PORT, country=country))
+
+
+def _as_port(place: Place, gaz: Gazetteer) -> Place:
+    """A city on a sea route is its port, where one of the same name exists (Guayaquil →
+    locode:ECGYE): sea lanes start and end at ports."""
+    if place.kind is not PlaceKind.CITY:
+        return place
+    from routemap.normalize import scan_key
+
+    for candidate in gaz._scan_candidates(scan_key(place.name)):
+        if candidate.kind is PlaceKind.PORT and candidate.country == place.country:
+            return gaz._place(candidate.pk)
+    if place.country:  # "Antwerp" the city, "Antwerpen" its port: the port beside the city
+        from geopy.distance import great_circle
+
+        ports = _ports(gaz, place.country)
+        near = [(great_circle(place.latlon, p.latlon).km, p.id, p) for p in ports]
+        near = [item for item in near if item[0] <= _PORT_RADIUS_KM]
+        if near:
+            return min(near)[2]
+    return place
 
 
 def _sentence_claim(
@@ -267,7 +332,7 @@ def _sentence_claim(
     demonyms: Sequence[tuple[int, int, str]],
 ) -> list[_Claim]:
     sentence_start = document.sentences[index][0]
-    text = document.text
+    text = document.flow or document.text
     roles: list[_Role] = []
     cursor = sentence_start
     between = False
@@ -343,6 +408,10 @@ def _sentence_claim(
     if not destinations:
         return []
     explicit = bool(origins)
+    first_goal = next(i for i, r in enumerate(roles) if r.role in ("destination", "transit"))
+    context = [
+        r.mention.place for r in roles[:first_goal] if r.role == "context" and r.mention.place
+    ]
     return [
         _Claim(
             origins=[p for p in origins if p is not None],
@@ -351,6 +420,7 @@ def _sentence_claim(
             mode=Mode.UNKNOWN,
             sentences=[index],
             confidence=0.9 if explicit else 0.7,
+            context=context,
         )
     ]
 
@@ -372,7 +442,7 @@ def _fill_origin(
     start, end = document.sentences[index]
     targets = {p.country for p in claim.destinations + claim.transits}
     for d_start, d_end, code in demonyms:
-        actor = _ACTOR_AFTER.match(document.text[d_end : d_end + 40])
+        actor = _ACTOR_AFTER.match((document.flow or document.text)[d_end : d_end + 40])
         if start <= d_start < end and code not in targets and actor:
             try:
                 claim.origins = [gaz.get(f"iso3166:{code}")]
@@ -381,15 +451,28 @@ def _fill_origin(
             claim.confidence -= 0.2
             claim.notes.append("origin from a demonym")
             return
-    # "cocaine moving out of this zone": the area or region named last before.
-    if _ANAPHOR.search(folded):
+    # "cocaine moving out of this zone", "arrested at the airport": named before, by kind.
+    for anaphor, kinds in _ANAPHORS:
+        if not anaphor.search(folded):
+            continue
         for mention in reversed([m for m in mentions if m.sentence < index]):
-            if mention.place and mention.place.kind in (PlaceKind.AREA, PlaceKind.REGION):
+            if mention.place and mention.place.kind in kinds:
                 claim.origins = [mention.place]
                 claim.sentences.insert(0, mention.sentence)
                 claim.confidence -= 0.15
-                claim.notes.append("origin from 'this zone/region'")
+                claim.notes.append(f"origin from '{anaphor.pattern[:20]}…'")
                 return
+    # "seized at the port of Paita … bound for Rotterdam", "detained at Jorge Chávez
+    # airport … about to board a flight to Madrid": the place the drug was leaving.
+    goals = {p.id for p in claim.destinations + claim.transits}
+    leaving = [p for p in claim.context if p.id not in goals] if _FOUND.search(folded) else []
+    if leaving:
+        rank = {PlaceKind.AIRPORT: 0, PlaceKind.PORT: 0, PlaceKind.CITY: 1, PlaceKind.AREA: 2}
+        leaving.sort(key=lambda p: rank.get(p.kind, 3))
+        claim.origins = [leaving[0]]
+        claim.confidence -= 0.15
+        claim.notes.append("origin: the place the drug was leaving when found")
+        return
     # A story about a country's ports, airstrips or parcels: that country (or its ports).
     if focus:
         targets = {p.id for p in claim.destinations + claim.transits}
@@ -415,10 +498,23 @@ def _fill_origin(
             claim.sentences = sorted({*claim.sentences, *(m.sentence for m in ports)})
             claim.confidence -= 0.25
             claim.notes.append("origin: the ports the article names")
-        elif country_places and country_places[0].id not in targets:
-            claim.origins = [country_places[0]]
-            claim.confidence -= 0.25
-            claim.notes.append("origin: the country the article is about")
+        else:
+            country = country_places[0] if country_places else _country(gaz, focus)
+            if (
+                country is not None
+                and country.id not in targets
+                and country.country not in {p.country for p in claim.destinations}
+            ):
+                claim.origins = [country]
+                claim.confidence -= 0.25
+                claim.notes.append("origin: the country the article is about")
+
+
+def _country(gaz: Gazetteer, code: str) -> Place | None:
+    try:
+        return gaz.get(f"iso3166:{code}")
+    except LookupError:
+        return None
 
 
 def _refine_origin(
@@ -501,7 +597,7 @@ def _previous_mode(document: Document, folded_sentences: dict[int, str], index: 
         return None
     start = document.sentences[index][0]
     previous_end = document.sentences[index - 1][1]
-    if "\n" in document.text[previous_end:start]:
+    if "\n" in (document.flow or document.text)[previous_end:start]:
         return None
     modes = {value for pattern, value in _MODE_CUES if pattern.search(folded_sentences[index - 1])}
     return modes.pop() if len(modes) == 1 else None  # "river and maritime ports": unclear

@@ -34,7 +34,7 @@ from routemap.normalize import fold_for_scan, scan_key
 from routemap.places import Place, PlaceKind
 from routemap.text import Document
 
-__all__ = ["Mention", "find_demonyms", "geoparse", "resolve_spans"]
+__all__ = ["Mention", "find_country_cues", "find_demonyms", "geoparse", "resolve_spans"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,7 +110,19 @@ def _demonym_forms() -> dict[str, tuple[str, str]]:
 
 @functools.cache
 def _not_places() -> frozenset[str]:
-    return frozenset(scan_key(row["name"]) for row in _data_rows("not_places.csv"))
+    return frozenset(_organisation_countries()) | frozenset(
+        scan_key(row["name"]) for row in _data_rows("not_places.csv")
+    )
+
+
+@functools.cache
+def _organisation_countries() -> dict[str, str]:
+    """Names that are not places but tell which country a story is about ("Serpost")."""
+    return {
+        scan_key(row["name"]): row["country"]
+        for row in _data_rows("not_places.csv")
+        if row.get("country")
+    }
 
 
 # Words that, capitalised right before a place name, make it part of an organisation
@@ -196,6 +208,10 @@ _SENTENCE_END_RE = re.compile(r"[.!?…][\"'”’»)]*$")
 _CONNECTORS = frozenset("""de del la las los y e and of the da do dos das van von""".split())
 
 
+def _capital_words(surface: str) -> int:
+    return sum(1 for word in surface.split() if word[:1].isupper())
+
+
 class _Matcher:
     """The automaton over every scan key of a gazetteer, built once per gazetteer."""
 
@@ -228,8 +244,11 @@ class _Matcher:
             # " key " ends at padded index `last`; the padding shifts offsets by one.
             length = len(self.keys[number])
             spans.append((last - length - 1, last - 1, number))
-        # Longest first, then leftmost: "el Alto Huallaga" is the area, not "El Alto".
-        spans.sort(key=lambda item: (-(item[1] - item[0]), item[0]))
+        # Most capitalised words first, then longest, then leftmost: "the Alto Huallaga
+        # valley" is the area "Alto Huallaga", not "Huallaga valley" beside a town "Alto".
+        spans.sort(
+            key=lambda item: (-_capital_words(text[item[0] : item[1]]), item[0] - item[1], item[0])
+        )
         taken = bytearray(len(text) + 1)
         chosen: list[tuple[int, int, int]] = []
         for start, end, number in spans:
@@ -433,6 +452,10 @@ _LEADING_LOWER = frozenset(
 )
 
 
+_GENERIC_TAIL = frozenset(
+    "valley valle region región department departamento province provincia river basin "
+    "cuenca state estado".split()
+)
 _WORTH_A_LOOK = _LEADING_LOWER | {"de", "del", "en", "y", "and", "of"}
 
 
@@ -445,6 +468,8 @@ def _capitalised(surface: str) -> bool:
     if not words or not words[0][0].isupper():
         return False
     content = [w for w in words[1:] if w.lower() not in _CONNECTORS]
+    while content and content[-1].lower() in _GENERIC_TAIL:
+        content.pop()  # "Huallaga valley", "Beni department"
     return not content or sum(w[0].isupper() for w in content) * 2 >= len(content)
 
 
@@ -614,7 +639,7 @@ def geoparse(doc_or_text: Document | str, *, gazetteer: Gazetteer | None = None)
 
 def _recognise(document: Document, gaz: Gazetteer) -> tuple[list[_Found], dict[str, float]]:
     """Place-name matches used as places, and the document's focus countries."""
-    text = document.text
+    text = document.flow or document.text  # soft line breaks read as spaces
     language = document.language or "en"
     matcher = _matcher(gaz)
     demonyms = _demonyms()
@@ -656,6 +681,8 @@ def _recognise(document: Document, gaz: Gazetteer) -> tuple[list[_Found], dict[s
         if number in matcher.not_place_ids:
             if key in demonyms:
                 context_countries.append((demonyms[key], 0.5))
+            elif key in _organisation_countries():
+                context_countries.append((_organisation_countries()[key], 0.5))
             continue
         if not _capitalised(surface):
             continue
@@ -813,6 +840,21 @@ def find_demonyms(
     ]
 
 
+def find_country_cues(
+    doc_or_text: Document | str, *, gazetteer: Gazetteer | None = None
+) -> list[tuple[int, int, str]]:
+    """Demonyms and country-specific institutions ("Serpost", "Guardia Civil") with the
+    country they point at: not places, but they say which country a story is about."""
+    document = Document.coerce(doc_or_text)
+    matcher = _matcher(gazetteer or Gazetteer.default())
+    cues = {**_organisation_countries(), **_demonyms()}
+    return [
+        (start, end, cues[matcher.keys[number]])
+        for start, end, number in matcher.find(document.text)
+        if number in matcher.not_place_ids and matcher.keys[number] in cues
+    ]
+
+
 def resolve_spans(
     doc_or_text: Document | str,
     spans: Sequence[tuple[int, int]],
@@ -850,7 +892,7 @@ def resolve_spans(
                 candidates,
                 sentence,
                 document.in_chrome(start),
-                _cue(document.text, start, end, sentence_begin),
+                _cue(document.flow or document.text, start, end, sentence_begin),
             )
         )
     # Resolve the requested spans together with every mention recognition found, so the

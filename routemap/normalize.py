@@ -16,6 +16,7 @@ into spaces and runs of spaces collapsed.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -119,9 +120,11 @@ def _fold_char(ch: str) -> str:
     return {"ß": "s", "ı": "i"}.get(lowered, lowered)
 
 
-# One table for the Latin, Greek, Cyrillic and punctuation blocks; other characters pass
-# through unchanged (they cannot be part of a Latin-script name anyway).
-_FOLD_TABLE = {code: _fold_char(chr(code)) for code in range(0x3000)}
+@functools.cache
+def _fold_table() -> dict[int, str]:
+    """One table for the Latin, Greek, Cyrillic and punctuation blocks; other characters
+    pass through unchanged (they cannot be part of a Latin-script name anyway)."""
+    return {code: _fold_char(chr(code)) for code in range(0x3000)}
 
 
 def fold_for_scan(text: str) -> str:
@@ -135,7 +138,7 @@ def fold_for_scan(text: str) -> str:
     >>> len(fold_for_scan("Straße İzmir")) == len("Straße İzmir")
     True
     """
-    return text.translate(_FOLD_TABLE)
+    return text.translate(_fold_table())
 
 
 def scan_key(name: str) -> str:

@@ -24,7 +24,15 @@ from pathlib import Path
 
 from routemap.errors import RoutemapError
 
-__all__ = ["Block", "Document", "DocumentError", "detect_language", "find_date", "read_document"]
+__all__ = [
+    "Block",
+    "Document",
+    "DocumentError",
+    "detect_language",
+    "find_date",
+    "read_document",
+    "unwrap",
+]
 
 
 class DocumentError(RoutemapError, ValueError):
@@ -56,6 +64,9 @@ class Document:
     language: str | None = None
     blocks: tuple[Block, ...] = field(default=(), repr=False, compare=False)
     sentences: tuple[tuple[int, int], ...] = field(default=(), repr=False, compare=False)
+    #: The text with soft line breaks (hard-wrapped paragraphs, PDF copy-paste) turned into
+    #: spaces: same length and offsets as ``text``, for reading sentences across lines.
+    flow: str = field(default="", repr=False, compare=False)
 
     @classmethod
     def from_text(
@@ -71,18 +82,20 @@ class Document:
         """Analyse ``text``: language, date, title, chrome blocks and sentences."""
         if not isinstance(text, str):
             raise TypeError(f"document text must be a str, not {type(text).__name__}")
-        blocks = tuple(mark_chrome(text))
+        flow = unwrap(text)
+        blocks = tuple(mark_chrome(flow))
         body = " ".join(b.text for b in blocks if not b.chrome) or text
         return cls(
             id=id,
             text=text,
+            flow=flow,
             title=title or _guess_title(blocks),
             # A publication date is written near the top: the first lines of the body.
             date=date or find_date("\n".join(b.text for b in blocks if not b.chrome)[:3000]),
             source=source,
             language=language or detect_language(body),
             blocks=blocks,
-            sentences=tuple(split_sentences(text, blocks)),
+            sentences=tuple(split_sentences(flow, blocks)),
         )
 
     @classmethod
@@ -246,6 +259,47 @@ def find_date(text: str) -> str | None:
                 found.append((match.start(), value.isoformat()))
                 break
     return min(found)[1] if found else None
+
+
+# -- hard-wrapped text -------------------------------------------------------------------
+
+
+def unwrap(text: str) -> str:
+    r"""``text`` with the line breaks of hard-wrapped paragraphs replaced by spaces.
+
+    A text is hard-wrapped when most of its lines end near one width (as in e-mail,
+    PDF copy-paste and plain-text wires); there a line break inside a paragraph is
+    soft. Paragraph breaks (blank lines) and lines ending a sentence stay. Same length.
+
+    >>> unwrap("Cocaine was sent from the port of Callao to\nAntwerp and Rotterdam in\n"
+    ...        "containers of fruit, police said on Monday.\nIt is the largest seizure.\n")[:60]
+    'Cocaine was sent from the port of Callao to Antwerp and Rott'
+    """
+    lines = text.split("\n")
+    lengths = sorted(len(line.rstrip()) for line in lines if line.strip())
+    if len(lengths) < 3:
+        return text
+    width = lengths[int(len(lengths) * 0.9) - 1 if len(lengths) >= 10 else -1]
+    if width > 130 or width < 30:
+        return text
+    near = sum(1 for n in lengths if n >= 0.6 * width)
+    if near < 0.6 * len(lengths):
+        return text
+    out = list(text)
+    position = 0
+    for number, line in enumerate(lines[:-1]):
+        position += len(line)
+        following = lines[number + 1]
+        stripped = line.rstrip()
+        if (
+            stripped
+            and following.strip()
+            and len(stripped) >= 0.6 * width
+            and not re.search(r"[:;]$", stripped)
+        ):
+            out[position] = " "  # the newline (a "\r" before it is already whitespace)
+        position += 1
+    return "".join(out)
 
 
 # -- blocks and site chrome ---------------------------------------------------------------

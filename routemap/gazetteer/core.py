@@ -196,6 +196,28 @@ class Gazetteer:
             raise PlaceNotFound(place_id, filters="that id")
         return self._place(rows[0][0])
 
+    def places(
+        self, *, kind: PlaceKind | str | None = None, country: str | None = None
+    ) -> list[Place]:
+        """Every place of a kind and/or in a country, by id (e.g. all ports of Peru).
+
+        >>> [p.id for p in Gazetteer.default().places(kind="port", country="PE")][:2]
+        ['locode:PEANC', 'locode:PEATI']
+        """
+        clauses, params = [], []
+        if kind is not None:
+            clauses.append("kind = ?")
+            params.append(PlaceKind.coerce(kind).value)
+        if country is not None:
+            clauses.append("country = ?")
+            params.append(self._country_filter(country) or "")
+        if not clauses:
+            raise InvalidQuery("give a kind or a country: the whole gazetteer is 200,000 places")
+        rows = self._query(
+            f"SELECT pk FROM places WHERE {' AND '.join(clauses)} ORDER BY id", params
+        )
+        return [self._place(pk) for (pk,) in rows]
+
     def resolve(
         self,
         name: str,

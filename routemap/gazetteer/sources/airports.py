@@ -76,7 +76,9 @@ class Airports(Source):
                     continue
                 names: list[tuple[str, NameType]] = [(name, NameType.PRIMARY)]
                 for variant in airport_name_variants(name):
-                    names.append((variant, NameType.ALTERNATE))
+                    # "Aeropuerto X", "X Airport": the name itself in the forms prose uses
+                    kind = NameType.LOCALIZED if " " in variant else NameType.ALTERNATE
+                    names.append((variant, kind))
                 if row["city"].strip():
                     names.append((row["city"].strip(), NameType.SERVED))
                 names.append((row["icao"], NameType.CODE))
