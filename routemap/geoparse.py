@@ -780,12 +780,14 @@ def _resolve(
         best = max(item.candidates, key=lambda c: _score(item, c, countries, ()))
         if best.kind not in (PlaceKind.COUNTRY, PlaceKind.CONTINENT):
             anchors.setdefault(item.key, (item.key, best.lat, best.lon))
-    anchor_list = list(anchors.values())[:40]
+    anchor_list = list(anchors.values())[:25]
     ranked = [
         sorted(
             ((_score(item, c, countries, anchor_list), c) for c in item.candidates),
             key=lambda pair: (-pair[0], pair[1].pk),
         )
+        if len(item.candidates) > 1
+        else [(_score(item, item.candidates[0], countries, ()), item.candidates[0])]
         for item in found
     ]
     # One sense per discourse: a name repeated without a cue word takes the reading of its
