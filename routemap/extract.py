@@ -127,7 +127,8 @@ _LIST_GLUE = re.compile(
 )
 _FROM_WHERE = re.compile(
     r"\b(?:from where|from there|from which|whence|desde donde|de donde|desde alli|"
-    r"desde ahi|de alli)\b"
+    r"desde ahi|de alli|de ahi|then|luego|after which|before being|tras lo cual|"
+    r"posteriormente|y despues|and later|later)\b"
 )
 # "this zone", "the airport": a place named before, found by its kind.
 _ANAPHORS = (
@@ -154,8 +155,12 @@ _ANAPHORS = (
 _ACTOR_AFTER = re.compile(
     r"\s+(?:\w+\s+)?(?:cartels?|traffickers?|gangs?|mafias?|clans?|organi[sz]ations?|"
     r"narcos|emissaries|carteles|c[aá]rteles|bandas|clanes|traficantes|narcotraficantes|"
-    r"organizaciones|emisarios)\b",
+    r"organizaciones|emisarios|cocaine|coca paste|marijuana|heroin|drugs?)\b",
     re.IGNORECASE,
+)
+# "cocaína peruana", "droga boliviana": the commodity before its demonym, in Spanish.
+_COMMODITY_BEFORE = re.compile(
+    r"(?:coca[ií]na|droga|marihuana|pasta b[aá]sica|hero[ií]na)\s+$", re.IGNORECASE
 )
 # Words of a seizure or a departure: the place they happen at is where the drug was leaving.
 _FOUND = re.compile(
@@ -200,6 +205,7 @@ class _Role:
     mention: Mention
     role: str  # origin, transit, destination, context
     chained_from: bool = False
+    leg_mode: str | None = None  # the mode the words around this stop name
 
 
 @dataclass
@@ -211,6 +217,7 @@ class _Claim:
     sentences: list[int]
     confidence: float
     context: list[Place] = field(default_factory=list)  # unmarked places before the goal
+    mode_hint: str | None = None  # the mode the words around this leg name
     commodity: str | None = None
     quantity: str | None = None
     period: str | None = None
@@ -272,7 +279,11 @@ def _document_routes(document: Document, gaz: Gazetteer) -> list[Route]:
         ):
             _fill_origin(claim, document, index, mentions, focus, folded, demonyms, gaz)
             _refine_origin(claim, document, index, mentions)
-            mode = _sentence_mode(folded) or _previous_mode(document, folded_sentences, index)
+            mode = (
+                claim.mode_hint
+                or _sentence_mode(folded)
+                or _previous_mode(document, folded_sentences, index)
+            )
             if not mode and claim.origins and all(p.kind is PlaceKind.PORT for p in claim.origins):
                 mode = "maritime"  # leaving a port, by sea unless the text says otherwise
             claim.mode = Mode(mode) if mode else Mode.UNKNOWN
@@ -342,6 +353,16 @@ def _sentence_claim(
         if following and re.match(r"^['’]s\s+$", text[mention.end : following.start]):
             qualifier = mention.start
             continue  # "Bolivia's Beni": the qualifier gives way to the place it qualifies
+        previous = mentions[number - 1] if number else None
+        if (
+            previous is not None
+            and mention.place is not None
+            and previous.place is not None
+            and mention.place.kind is PlaceKind.COUNTRY
+            and previous.place.country == mention.place.country
+            and re.match(r"^\s*,\s*$", text[previous.end : mention.start])
+        ):
+            continue  # "Buenaventura, Colombia": the country only says where the town is
         lead_end = qualifier if qualifier is not None else mention.start
         qualifier = None
         lead = fold_for_scan(text[max(cursor, lead_end - 60) : lead_end])
@@ -364,7 +385,12 @@ def _sentence_claim(
         elif role == "context" and _POSSESSIVE_SOURCE.search(tail):
             role = "origin"
         sent_on = bool(_FROM_WHERE.search(lead)) and role == "destination"
-        roles.append(_Role(mention, role, sent_on))
+        # The mode of the leg that reaches this place: cue words just before it, or in its
+        # own clause after it ("trucked to Paita, then shipped to Rotterdam in containers").
+        after_end = following.start if following else document.sentences[index][1]
+        clause = re.split(r"[,;]|\bthen\b|\bluego\b", text[mention.end : after_end], maxsplit=1)[0]
+        leg_mode = _sentence_mode(lead) or _sentence_mode(fold_for_scan(clause))
+        roles.append(_Role(mention, role, sent_on, leg_mode))
         cursor = mention.end
     origins = [r.mention.place for r in roles if r.role == "origin" and r.mention.place]
     transits = [r.mention.place for r in roles if r.role == "transit" and r.mention.place]
@@ -384,23 +410,50 @@ def _sentence_claim(
             for r in roles[first_chain:]
             if r.role == "destination" and r.mention.place
         ]
-        # The route reaches each intermediate place, and goes on from each of them.
+        first_mode = next((r.leg_mode for r in roles[:first_chain] if r.leg_mode), None)
+        then_mode = next((r.leg_mode for r in roles[first_chain:] if r.leg_mode), None)
+        # The route reaches each intermediate place, and goes on from each of them: as one
+        # route through it, or, where the mode changes there, as a second route from it.
         claims = [
-            _Claim([*origins], [], before, Mode.UNKNOWN, [index], 0.8),
+            _Claim([*origins], [], before, Mode.UNKNOWN, [index], 0.8, mode_hint=first_mode),
         ]
         for hub in before:
-            claims.append(
-                _Claim(
-                    [*origins],
-                    [hub],
-                    after,
-                    Mode.UNKNOWN,
-                    [index],
-                    0.75,
-                    notes=[f"sent on from {hub.name}"],
+            if then_mode and first_mode and then_mode != first_mode:
+                claims.append(
+                    _Claim(
+                        [hub],
+                        [],
+                        after,
+                        Mode.UNKNOWN,
+                        [index],
+                        0.75,
+                        mode_hint=then_mode,
+                        notes=[f"handed over at {hub.name}"],
+                    )
                 )
-            )
+            else:
+                claims.append(
+                    _Claim(
+                        [*origins],
+                        [hub],
+                        after,
+                        Mode.UNKNOWN,
+                        [index],
+                        0.75,
+                        mode_hint=first_mode,
+                        notes=[f"sent on from {hub.name}"],
+                    )
+                )
         return claims
+    if not destinations and origins and _FOUND.search(folded):
+        # "seized at Manzanillo … cargo that had been shipped from Buenaventura": the drug
+        # got as far as where it was found.
+        found_at = [
+            r.mention.place
+            for r in roles
+            if r.role == "context" and r.mention.place and r.mention.place not in origins
+        ]
+        destinations = [p for p in found_at if p.kind is not PlaceKind.COUNTRY] or found_at
     if not destinations and transits and origins:
         destinations, transits = transits[-1:], transits[:-1]  # "from VRAEM through Cusco"
     if not destinations and transits and not origins:
@@ -408,10 +461,13 @@ def _sentence_claim(
     if not destinations:
         return []
     explicit = bool(origins)
-    first_goal = next(i for i, r in enumerate(roles) if r.role in ("destination", "transit"))
+    first_goal = next(
+        (i for i, r in enumerate(roles) if r.role in ("destination", "transit")), len(roles)
+    )
     context = [
         r.mention.place for r in roles[:first_goal] if r.role == "context" and r.mention.place
     ]
+    modes = {r.leg_mode for r in roles if r.role == "destination" and r.leg_mode}
     return [
         _Claim(
             origins=[p for p in origins if p is not None],
@@ -421,6 +477,7 @@ def _sentence_claim(
             sentences=[index],
             confidence=0.9 if explicit else 0.7,
             context=context,
+            mode_hint=modes.pop() if len(modes) == 1 else None,
         )
     ]
 
@@ -441,8 +498,11 @@ def _fill_origin(
     # "representatives of the Aztec cartel come to Peru": the cartel's country.
     start, end = document.sentences[index]
     targets = {p.country for p in claim.destinations + claim.transits}
+    flow = document.flow or document.text
     for d_start, d_end, code in demonyms:
-        actor = _ACTOR_AFTER.match((document.flow or document.text)[d_end : d_end + 40])
+        actor = _ACTOR_AFTER.match(flow[d_end : d_end + 40]) or _COMMODITY_BEFORE.search(
+            flow[max(0, d_start - 30) : d_start]
+        )
         if start <= d_start < end and code not in targets and actor:
             try:
                 claim.origins = [gaz.get(f"iso3166:{code}")]

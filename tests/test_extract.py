@@ -117,3 +117,22 @@ def test_routes_merge_across_documents() -> None:
     routes = extract_routes([a, b])
     assert isinstance(routes, RouteSet) and len(routes) == 1
     assert {c.document for c in routes[0].citations} == {"a", "b"}
+
+
+def test_seizure_site_is_where_the_drug_got_to() -> None:
+    text = (
+        "Marines seized 1.6 tonnes in containers at Manzanillo, cargo that had been shipped "
+        "from Buenaventura, Colombia."
+    )
+    routes = extract_routes(text)
+    assert [(r.origin.id, r.destination.id, r.mode.value) for r in routes] == [
+        ("locode:COBUN", "locode:MXZLO", "maritime")
+    ]
+
+
+def test_heldout_passages_never_crash() -> None:
+    """Passages written by someone who never saw the extractor: it must not fail on any."""
+    path = Path(__file__).parent / "data" / "routes" / "heldout.yaml"
+    for entry in yaml.safe_load(path.read_text(encoding="utf-8")):
+        for route in extract_routes(entry["text"]):
+            assert route.citations and 0 < route.confidence <= 1
