@@ -119,6 +119,8 @@ _DESTINATION = re.compile(
     r"\bhacia (?:\w+ ){0,3}en)"
     r"(?:\s+(?:the|el|la|los|las|the port of|el puerto de(?:l)?|the city of))?\s*$"
 )
+# "the plane had taken off empty from Cobija": where a plane leaves empty is no origin.
+_EMPTY = re.compile(r"\b(?:empty|unloaded|vaci[ao]s?|sin carga|without (?:any )?cargo)\b")
 _BETWEEN = re.compile(r"(?:\bbetween|\bentre)(?:\s+(?:the|el|la))?\s*$")
 _LIST_GLUE = re.compile(
     r"^\s*$|^\s*(?:,|and|y|e|or|o|as well as|asi como|and sometimes|y a veces|and occasionally|"
@@ -268,15 +270,18 @@ def _document_routes(document: Document, gaz: Gazetteer) -> list[Route]:
     focus = _focus_country(mentions, find_country_cues(document, gazetteer=gaz))
     claims: list[_Claim] = []
     previous_destinations: list[Place] = []
+    stated_origins: dict[int, list[Place]] = {}  # sentence → places marked as origins
     for index in sorted(by_sentence):
         if document.in_chrome(document.sentences[index][0]):
             continue
         folded = folded_sentences[index]
         if not (_MOVEMENT.search(folded) or _sentence_mode(folded)):
             continue  # nothing moves: no route (a destination marker needs a carrier)
+        stated_origins[index] = _marked_origins(document, index, by_sentence[index])
         for claim in _sentence_claim(
             document, index, by_sentence[index], folded, previous_destinations, demonyms
         ):
+            _carry_origin(claim, document, index, stated_origins)
             _fill_origin(claim, document, index, mentions, focus, folded, demonyms, gaz)
             _refine_origin(claim, document, index, mentions)
             mode = (
@@ -369,7 +374,7 @@ def _sentence_claim(
         lead = re.sub(r"\s+", " ", lead)
         tail = text[mention.end : mention.end + 40]
         role = "context"
-        if _ORIGIN.search(lead):
+        if _ORIGIN.search(lead) and not _EMPTY.search(lead):
             role = "origin"
         elif _TRANSIT.search(lead):
             role = "transit"
@@ -480,6 +485,39 @@ def _sentence_claim(
             mode_hint=modes.pop() if len(modes) == 1 else None,
         )
     ]
+
+
+def _marked_origins(document: Document, index: int, mentions: Sequence[Mention]) -> list[Place]:
+    """Places a sentence marks as where something leaves from, route or not."""
+    text = document.flow or document.text
+    start = document.sentences[index][0]
+    found = []
+    for mention in mentions:
+        lead = re.sub(
+            r"\s+", " ", fold_for_scan(text[max(start, mention.start - 60) : mention.start])
+        )
+        if mention.place and _ORIGIN.search(lead) and not _EMPTY.search(lead):
+            found.append(mention.place)
+    return found
+
+
+def _carry_origin(
+    claim: _Claim, document: Document, index: int, stated: dict[int, list[Place]]
+) -> None:
+    """ "Planes take off from airstrips in the VRAEM. Most land in Beni": the origin the
+    sentence before stated, in the same paragraph."""
+    if claim.origins or index - 1 not in stated or not stated[index - 1]:
+        return
+    previous_end = document.sentences[index - 1][1]
+    if "\n" in (document.flow or document.text)[previous_end : document.sentences[index][0]]:
+        return
+    goals = {p.id for p in claim.destinations + claim.transits}
+    carried = [p for p in stated[index - 1] if p.id not in goals]
+    if carried:
+        claim.origins = carried
+        claim.sentences.insert(0, index - 1)
+        claim.confidence -= 0.15
+        claim.notes.append("origin stated in the sentence before")
 
 
 def _fill_origin(
@@ -671,10 +709,12 @@ def _dominant_commodity(folded: Iterable[str]) -> str | None:
 def _focus_country(
     mentions: Sequence[Mention], demonyms: Sequence[tuple[int, int, str]]
 ) -> str | None:
-    counts: Counter[str] = Counter()
+    """The country the article is most about: its places, demonyms and institutions."""
+    counts: dict[str, float] = {}
     for mention in mentions:
         if mention.place and mention.place.country:
-            counts[mention.place.country] += 2 if mention.place.kind is PlaceKind.COUNTRY else 1
-    for _, _, code in demonyms:
-        counts[code] += 1
-    return counts.most_common(1)[0][0] if counts else None
+            weight = 2.0 if mention.place.kind is PlaceKind.COUNTRY else 1.0
+            counts[mention.place.country] = counts.get(mention.place.country, 0.0) + weight
+    for _, _, code in demonyms:  # demonyms and institutions ("Serpost", "Dirandro")
+        counts[code] = counts.get(code, 0.0) + 1.5
+    return max(counts, key=lambda code: counts[code]) if counts else None  # ties: first seen
