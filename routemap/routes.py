@@ -903,6 +903,17 @@ class Route:
         """Write this route to ``path`` (.geojson, .gpkg, .parquet or .yaml), atomically."""
         return RouteSet([self]).write(path)
 
+    # -- maps ----------------------------------------------------------------------------------
+
+    def explore(self, **kwargs: Any) -> Any:
+        """This route on a folium map: :func:`routemap.render.render` with ``kwargs``."""
+        from routemap.render import render
+
+        return render(self, **kwargs)
+
+    def _repr_html_(self) -> str:
+        return _map_html(self)
+
 
 def _resolve_stop(stop: Place | str, gazetteer: Gazetteer | None) -> Place:
     if isinstance(stop, Place):
@@ -1113,6 +1124,30 @@ class RouteSet:
         from routemap.io import write_routes
 
         return write_routes(self, path)
+
+    # -- maps ----------------------------------------------------------------------------------
+
+    def explore(self, **kwargs: Any) -> Any:
+        """These routes on a folium map: :func:`routemap.render.render` with ``kwargs``."""
+        from routemap.render import render
+
+        return render(self, **kwargs)
+
+    def _repr_html_(self) -> str:
+        return _map_html(self)
+
+
+def _map_html(routes: Route | RouteSet) -> str:
+    """The notebook view: the map, or an escaped text summary when it cannot be drawn."""
+    import html
+
+    try:
+        from routemap.render import core
+
+        return str(core.render(routes)._repr_html_())
+    except Exception as exc:  # a notebook repr never fails
+        summary = html.escape(f"{routes!r} (no map: {type(exc).__name__}: {exc})")
+        return f"<pre>{summary}</pre>"
 
 
 def _merge_commodities(values: Iterable[str | None]) -> str | None:

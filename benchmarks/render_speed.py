@@ -1,0 +1,142 @@
+"""Map rendering speed and size: routemap.render against a naive folium build.
+
+Run from the project root:
+
+    .venv/bin/python benchmarks/render_speed.py [--legs 10000] [--repeat 3]
+
+Builds ``--legs`` one-leg air routes between random pairs of Peruvian, Bolivian and
+Brazilian GeoNames cities (great circles, drawn before timing; no searoute), each with a
+commodity, a quantity, a period and a citing sentence from a pool of 500, then prints:
+
+- ours: ``render(routes)`` to the page's HTML (one GeoJson layer per mode, arrows and
+  popups bound in one script): best wall time of ``--repeat`` and size;
+- naive: the same legs on the same offline base, one ``folium.PolyLine`` per leg with its
+  own escaped Popup and Tooltip: wall time and size; and the ratio;
+- the seed map (``seeds/*.txt``) offline, with OpenStreetMap tiles, and online (CDN).
+
+Targets: ours ≤ 1 s and ≤ 3 MB for 10,000 legs, ≥ 5× faster than naive.
+"""
+
+from __future__ import annotations
+
+import argparse
+import glob
+import html
+import random
+import time
+from collections.abc import Callable
+from typing import Any
+
+import routemap
+from routemap.geometry import make_leg, unwrap
+from routemap.render import MODE_STYLES, offline_map, render
+from routemap.routes import Citation, Mode, Route, RouteSet
+
+
+def build_routes(n: int, seed: int = 0) -> RouteSet:
+    gaz = routemap.Gazetteer.default()
+    cities = [p for cc in ("PE", "BO", "BR") for p in gaz.places(kind="city", country=cc)]
+    rng = random.Random(seed)
+    pool = [
+        Citation(
+            f"bench/{i % 40:03d}.txt",
+            title=f"Report {i % 40}",
+            date=f"20{10 + i % 14}-0{1 + i % 9}-15",
+            source="benchmark",
+            sentence=f"Sentence {i}: light aircraft carried cocaine paste between "
+            f"{rng.choice(cities).name} and {rng.choice(cities).name}, police said.",
+        )
+        for i in range(500)
+    ]
+    routes = []
+    while len(routes) < n:
+        a, b = rng.sample(cities, 2)
+        if a.latlon == b.latlon:
+            continue
+        year = rng.randrange(2005, 2024)
+        routes.append(
+            Route(
+                (a, b),
+                (make_leg(a, b, Mode.AIR),),
+                commodity="cocaine",
+                quantity=f"{rng.randrange(50, 900)} kg",
+                period=year,
+                confidence=0.6,
+                citations=(rng.choice(pool),),
+            )
+        )
+    return RouteSet(routes)
+
+
+def naive(routes: RouteSet) -> str:
+    import folium
+
+    fmap = offline_map(title="naive")
+    style = MODE_STYLES[Mode.AIR]
+    for route in routes:
+        for leg in route.legs:
+            citation = route.citations[0]
+            popup = (
+                f"<b>{html.escape(route.origin.name)} → {html.escape(route.destination.name)}"
+                f"</b><br>{html.escape(route.commodity or '')}, "
+                f"{html.escape(route.quantity.text if route.quantity else '')}, "
+                f"{route.period}<br><q>{html.escape(citation.sentence)}</q> "
+                f"{html.escape(citation.title or '')} {citation.date}"
+            )
+            folium.PolyLine(
+                unwrap(leg.path),
+                color=style.color,
+                weight=3,
+                dash_array=style.dash,
+                popup=folium.Popup(popup, max_width=360),
+                tooltip=html.escape(f"{route.origin.name} → {route.destination.name} (air)"),
+            ).add_to(fmap)
+    return str(fmap.get_root().render())
+
+
+def timed(build: Callable[[], str], repeat: int) -> tuple[float, str]:
+    best, page = float("inf"), ""
+    for _ in range(repeat):
+        start = time.perf_counter()
+        page = build()
+        best = min(best, time.perf_counter() - start)
+    return best, page
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--legs", type=int, default=10_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+
+    start = time.perf_counter()
+    routes = build_routes(args.legs)
+    points = sum(len(leg.path) for r in routes for leg in r.legs)
+    print(
+        f"{args.legs:,} air legs, {points:,} path points, built in "
+        f"{time.perf_counter() - start:.1f} s (not timed below)"
+    )
+    render(routes[:10]).get_root().render()  # warm caches: Leaflet, basemap, imports
+
+    ours_s, ours = timed(lambda: str(render(routes).get_root().render()), args.repeat)
+    naive_s, slow = timed(lambda: naive(routes), 1)
+    mb: Callable[[str], float] = lambda page: len(page.encode()) / 1e6  # noqa: E731
+    print(f"{'':8}{'time':>9}{'size':>10}")
+    print(f"{'ours':8}{ours_s:8.2f}s{mb(ours):8.2f}MB  (best of {args.repeat})")
+    print(f"{'naive':8}{naive_s:8.2f}s{mb(slow):8.2f}MB  (one PolyLine + Popup per leg)")
+    print(f"ratio   {naive_s / ours_s:8.1f}×{mb(slow) / mb(ours):8.1f}×  (naive / ours)")
+
+    docs = [routemap.read_document(p) for p in sorted(glob.glob("seeds/*.txt"))]
+    seeds = routemap.extract_routes(docs)
+    sizes: dict[str, Any] = {
+        "offline (Natural Earth, Leaflet inlined)": render(seeds),
+        'tiles="OpenStreetMap" (Leaflet inlined)': render(seeds, tiles="OpenStreetMap"),
+        "offline=False (Leaflet from CDN, OSM tiles)": render(seeds, offline=False),
+    }
+    print(f"seed map, {len(seeds)} routes:")
+    for name, fmap in sizes.items():
+        print(f"  {name:46}{mb(fmap.get_root().render()):6.2f} MB")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,283 @@
+"""Folium maps that open with no network at all.
+
+Leaflet is read from the ``xstatic-leaflet`` package and inlined (its images as data
+URIs, its attribution link reduced to text); the basemap is the Natural Earth countries
+shipped in ``routemap/data``. Tiles are opt-in (``tiles="OpenStreetMap"``).
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import json
+import math
+import os
+import re
+import tempfile
+from collections.abc import Iterable
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from routemap.places import Place, PlaceKind
+from routemap.render.markup import esc
+
+if TYPE_CHECKING:
+    import folium
+    from branca.element import Figure
+
+__all__ = ["ATTRIBUTION", "OSM_ATTRIBUTION", "offline_map", "places_map", "save_html"]
+
+ATTRIBUTION = (
+    "Places: GeoNames (CC BY 4.0), Natural Earth, ISO 3166 (pycountry), airportsdata, "
+    "Eurostat SeaRoute (searoute) · Map: Leaflet (BSD-2)"
+)
+#: Added to the attribution when online tiles are drawn.
+OSM_ATTRIBUTION = "Tiles © OpenStreetMap contributors"
+
+_KIND_STYLE = {
+    PlaceKind.CONTINENT: "#6a3d9a",
+    PlaceKind.COUNTRY: "#1f78b4",
+    PlaceKind.REGION: "#33a02c",
+    PlaceKind.AREA: "#e31a1c",
+    PlaceKind.CITY: "#444444",
+    PlaceKind.PORT: "#1b9e77",
+    PlaceKind.AIRPORT: "#d95f02",
+    PlaceKind.RIVER: "#0570b0",
+}
+
+_SEA_CSS = "<style>.leaflet-container{background:#cfe2f3}</style>"
+_TITLE_STYLE = (
+    "position:absolute;top:8px;left:50px;z-index:1000;background:rgba(255,255,255,.9);"
+    "padding:4px 10px;font:600 16px sans-serif;border-radius:4px;max-width:60%"
+)
+
+
+@functools.cache
+def _leaflet_assets() -> tuple[str, str]:
+    """Leaflet's JS and CSS from the xstatic-leaflet package, images inlined."""
+    data = resources.files("xstatic.pkg.leaflet").joinpath("data")
+    script = data.joinpath("leaflet.js").read_text(encoding="utf-8")
+    css = data.joinpath("leaflet.css").read_text(encoding="utf-8")
+
+    def inline(match: re.Match[str]) -> str:
+        png = data.joinpath("images", match.group(1)).read_bytes()
+        return f"url(data:image/png;base64,{base64.b64encode(png).decode()})"
+
+    css = re.sub(r"url\(images/([\w.-]+\.png)\)", inline, css)
+    # A source-map comment makes browser devtools fetch the map file: drop it.
+    script = re.sub(r"//# sourceMappingURL=\S+", "", script)
+    # The attribution prefix links to leafletjs.com: keep the credit, as text.
+    script = re.sub(
+        r"""prefix:'<a href="https://leafletjs\.com"[^']*'\+\(.*?\)\+"Leaflet</a>\"""",
+        'prefix:"Leaflet"',
+        script,
+        count=1,
+    )
+    return script, css
+
+
+@functools.cache
+def _basemap_geojson(tolerance: float = 0.0) -> dict[str, Any]:
+    """The Natural Earth countries, names only; simplified by ``tolerance`` degrees and
+    rounded to match when it is not 0 (a lighter background for route maps)."""
+    path = resources.files("routemap").joinpath("data", "countries.geojson")
+    with path.open("r", encoding="utf-8") as handle:
+        collection: dict[str, Any] = json.load(handle)
+    features = []
+    for feature in collection["features"]:
+        geometry = feature["geometry"]
+        if tolerance:
+            import shapely
+            from shapely.geometry import mapping, shape
+
+            simple = shapely.simplify(shape(geometry), tolerance, preserve_topology=True)
+            if simple.is_empty:
+                continue
+            digits = max(0, math.ceil(-math.log10(tolerance)))
+            geometry = mapping(shapely.set_precision(simple, 10.0**-digits))
+            geometry = json.loads(json.dumps(geometry))  # tuples → lists
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": geometry,
+                "properties": {"name": feature["properties"].get("name", "")},
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _shifted(collection: dict[str, Any], turns: Iterable[int]) -> dict[str, Any]:
+    """``collection`` repeated once per turn of 360° of longitude (0: as it is)."""
+
+    def shift(coords: Any, dlon: float) -> Any:
+        if coords and isinstance(coords[0], (int, float)):
+            return [coords[0] + dlon, *coords[1:]]
+        return [shift(c, dlon) for c in coords]
+
+    features = []
+    for turn in turns:
+        for feature in collection["features"]:
+            geometry = feature["geometry"]
+            if turn:
+                geometry = {
+                    "type": geometry["type"],
+                    "coordinates": shift(geometry["coordinates"], 360.0 * turn),
+                }
+            features.append({**feature, "geometry": geometry})
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _base_map(
+    *,
+    title: str | None = None,
+    tiles: str | None = None,
+    offline: bool = True,
+    basemap_tolerance: float = 0.0,
+    lon_span: tuple[float, float] = (-180.0, 180.0),
+    **kwargs: Any,
+) -> folium.Map:
+    """The map every routemap page starts from: Leaflet inlined (``offline``) or from
+    folium's CDN (Leaflet only), tiles or the Natural Earth basemap, a title."""
+    import folium
+    from branca.element import Element
+
+    if not offline and tiles is None:
+        tiles = "OpenStreetMap"
+    if tiles is None:
+        kwargs.setdefault("attribution_control", False)  # credited in the page instead
+    fmap = folium.Map(tiles=tiles, control_scale=True, **kwargs)
+    header = _figure(fmap).header
+    if offline:
+        fmap.default_js = []
+        fmap.default_css = []
+        script, css = _leaflet_assets()
+        header.add_child(Element(f"<style>{css}</style>"), name="leaflet_css")
+        header.add_child(Element(f"<script>{script}</script>"), name="leaflet")
+    else:  # Leaflet alone: folium's jQuery, Bootstrap and Font Awesome are not needed
+        fmap.default_js = [(n, u) for n, u in fmap.default_js if n == "leaflet"]
+        fmap.default_css = [(n, u) for n, u in fmap.default_css if n == "leaflet_css"]
+    if tiles is None:
+        base = _basemap_geojson(basemap_tolerance)
+        west, east = lon_span
+        turns = range(math.floor((west + 180.0) / 360.0), math.floor((east + 180.0) / 360.0) + 1)
+        if list(turns) != [0]:
+            base = _shifted(base, sorted(turns, key=abs))
+        basemap = folium.GeoJson(
+            base,
+            name="Countries (Natural Earth)",
+            style_function=_basemap_style,
+            control=False,
+            smooth_factor=1.0,
+            interactive=False,
+        )
+        attach(basemap, fmap)
+        header.add_child(Element(_SEA_CSS), name="sea")
+    if title:
+        _figure(fmap).html.add_child(
+            Element(f'<div id="routemap-title" style="{_TITLE_STYLE}">{esc(title)}</div>'),
+            name="routemap_title",
+        )
+    return fmap
+
+
+def _figure(fmap: Any) -> Figure:
+    """The page (branca Figure) a map is drawn in."""
+    from branca.element import Figure
+
+    root = fmap.get_root()
+    if not isinstance(root, Figure):
+        raise TypeError("the map is not in a page (branca Figure)")
+    return root
+
+
+def attach(layer: Any, fmap: Any) -> Any:
+    """Add ``layer`` to ``fmap`` with its ``addTo`` call made now, under a name fixed now.
+
+    folium's Layer.render adds that call at every page render, as a new element with a
+    new id, so a map rendered twice would repeat it; ``show=False`` turns that off.
+    """
+    from folium.elements import ElementAddToElement
+
+    layer.add_to(fmap)
+    layer.show = False
+    layer.add_child(
+        ElementAddToElement(layer.get_name(), fmap.get_name()), name=layer.get_name() + "_add"
+    )
+    return layer
+
+
+def _basemap_style(_: Any) -> dict[str, Any]:
+    return {"fillColor": "#f2efe9", "color": "#9a9a9a", "weight": 0.6, "fillOpacity": 1.0}
+
+
+def offline_map(*, title: str | None = None, tiles: str | None = None, **kwargs: Any) -> folium.Map:
+    """A folium Map with Leaflet inlined and a Natural Earth basemap; no tile server
+    unless ``tiles`` names one (e.g. ``"OpenStreetMap"``), which opts into the network."""
+    from branca.element import Element
+
+    fmap = _base_map(title=title, tiles=tiles, **kwargs)
+    credit = ATTRIBUTION + (f" · {OSM_ATTRIBUTION}" if tiles else "")
+    _figure(fmap).html.add_child(
+        Element(
+            '<div style="position:absolute;bottom:18px;right:0;z-index:1000;'
+            'background:rgba(255,255,255,.85);padding:2px 6px;font:11px sans-serif">'
+            f"{esc(credit)}</div>"
+        )
+    )
+    return fmap
+
+
+def places_map(places: Iterable[Place], *, title: str | None = None) -> folium.Map:
+    """An offline map of places: areas as shaded polygons, the rest as dots."""
+    import folium
+
+    places = list(places)
+    fmap = offline_map(title=title)
+    layer = folium.FeatureGroup(name="Places").add_to(fmap)
+    for place in places:
+        color = _KIND_STYLE[place.kind]
+        label = esc(f"{place.name} ({place.kind.value}, {place.id})")
+        if place.kind is PlaceKind.AREA and place.geometry is not None:
+            folium.GeoJson(
+                place.geometry.__geo_interface__,
+                style_function=lambda _, c=color: {
+                    "color": c,
+                    "fillColor": c,
+                    "weight": 1.5,
+                    "fillOpacity": 0.25,
+                },
+                tooltip=label,
+            ).add_to(layer)
+        folium.CircleMarker(
+            place.latlon, radius=5, color=color, fill=True, fill_opacity=0.9, tooltip=label
+        ).add_to(layer)
+    if places:
+        lats = [p.lat for p in places]
+        lons = [p.lon for p in places]
+        fmap.fit_bounds([[min(lats), min(lons)], [max(lats), max(lons)]], padding=(20, 20))
+    folium.LayerControl().add_to(fmap)
+    return fmap
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def save_html(fmap: folium.Map, path: str | os.PathLike[str]) -> Path:
+    """Write the map to ``path`` atomically (a temporary file renamed into place)."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    page = fmap.get_root().render()
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(page)
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; a map is meant to be shared
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return target

@@ -1,0 +1,1 @@
+"""Browser tests: headless Chromium over the DevTools protocol (see conftest.py)."""
