@@ -27,6 +27,7 @@ demo: $(VENV)/.installed index
 		Colombia Spain "the United States" Mexico Europe Asia --limit 1 --map maps/places.html
 	$(BIN)/routemap extract seeds/*.txt -o maps/routes.geojson
 	$(BIN)/routemap extract seeds/*.txt -o maps/routes.yaml
+	$(BIN)/routemap render maps/routes.yaml -o maps/all-routes.html --title "Routes in the seed articles"
 
 test: $(VENV)/.installed-test index
 	$(BIN)/python -m pytest

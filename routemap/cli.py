@@ -49,6 +49,14 @@ then render the corrected file (routemap render routes.yaml).
 """
 
 
+EPILOG_RENDER = """\
+examples:
+  routemap extract seeds/*.txt -o routes.yaml && routemap render routes.yaml -o map.html
+  routemap render routes.geojson -o map.html --title "Air bridges from the VRAEM"
+  routemap render routes.yaml -o map.html --png map.png
+"""
+
+
 def build_parser() -> argparse.ArgumentParser:
     from routemap import __version__
 
@@ -116,6 +124,25 @@ def build_parser() -> argparse.ArgumentParser:
         "'-' for GeoJSON on stdout",
     )
 
+    render = commands.add_parser(
+        "render",
+        help="draw a route file as an interactive map (offline by default)",
+        description="Render routes (.geojson, .gpkg, .parquet or the .yaml review file) as "
+        "one self-contained HTML map: a layer per mode, arrows, legend, and each line's "
+        "popup quoting the sentences it rests on.",
+        epilog=EPILOG_RENDER,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    render.add_argument("routes", metavar="ROUTES", help="a route file")
+    render.add_argument("-o", "--output", required=True, metavar="HTML", help="the map to write")
+    render.add_argument("--title", help="the map's title (default: the file name)")
+    render.add_argument(
+        "--online-tiles",
+        action="store_true",
+        help="draw OpenStreetMap tiles (the page then loads them from the network)",
+    )
+    render.add_argument("--png", metavar="PNG", help="also save a picture (needs Chromium)")
+
     index = commands.add_parser(
         "index",
         help="build the offline gazetteer index now (it is otherwise built on first use)",
@@ -140,6 +167,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _geoparse(args)
         if args.command == "extract":
             return _extract(args)
+        if args.command == "render":
+            return _render(args)
     except KeyboardInterrupt:
         return 130
     parser.error(f"unknown command {args.command}")
@@ -276,3 +305,30 @@ def _extract(args: argparse.Namespace) -> int:
         print(f"routemap: cannot write {args.output}: {exc}", file=sys.stderr)
         return 2 if isinstance(exc, RoutemapError) else 1
     return status
+
+
+def _render(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from routemap import RoutemapError, read_routes
+    from routemap.render import render, save_html
+
+    try:
+        routes = read_routes(args.routes)
+    except (RoutemapError, OSError) as exc:
+        print(f"routemap: {exc}", file=sys.stderr)
+        return 1
+    title = args.title or Path(args.routes).stem
+    fmap = render(routes, title=title, tiles="OpenStreetMap" if args.online_tiles else None)
+    try:
+        save_html(fmap, args.output)
+        print(f"wrote {args.output} ({len(routes)} routes)", file=sys.stderr)
+        if args.png:
+            from routemap.render.png import save_png
+
+            save_png(fmap, args.png)
+            print(f"wrote {args.png}", file=sys.stderr)
+    except (RoutemapError, OSError) as exc:
+        print(f"routemap: cannot write the map: {exc}", file=sys.stderr)
+        return 1
+    return 0
