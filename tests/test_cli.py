@@ -62,3 +62,25 @@ def test_python_dash_m_and_version() -> None:
     )
     assert done.returncode == 0
     assert json.loads(done.stdout)["place"]["id"] == "iso3166:US"
+
+
+def test_extract_then_render_the_review_file(tmp_path: Path) -> None:
+    seeds = sorted(str(p) for p in (Path(__file__).parent.parent / "seeds").glob("*.txt"))
+    review = tmp_path / "routes.yaml"
+    assert main(["extract", *seeds, "-o", str(review)]) == 0
+    text = review.read_text(encoding="utf-8")
+    assert "VRAEM" in text and "citations" in text
+    page = tmp_path / "map.html"
+    assert main(["render", str(review), "-o", str(page)]) == 0
+    html = page.read_text(encoding="utf-8")
+    assert "Air bridges" in html and "<script src=" not in html
+
+
+def test_render_reports_a_broken_route_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    broken = tmp_path / "routes.yaml"
+    broken.write_text("routes:\n  - stops: [VRAEM]\n    mode: air\n", encoding="utf-8")
+    assert main(["render", str(broken), "-o", str(tmp_path / "m.html")]) == 1
+    assert "routes.yaml" in capsys.readouterr().err
+    assert not (tmp_path / "m.html").exists()
