@@ -62,8 +62,9 @@ __all__ = ["LAYER_KEYS", "render"]
 #: The names ``layers=`` accepts: a mode's value, "places" and "areas".
 LAYER_KEYS = (*(m.value for m in Mode), "places", "areas")
 
-#: Paths are simplified to this many degrees (about 2 km) and rounded to 3 decimals.
-SIMPLIFY_DEGREES = 0.02
+#: Paths are simplified to this many degrees (about 5 km: a route map is read at country
+#: scale, and the legs are indicative) and rounded to 3 decimals.
+SIMPLIFY_DEGREES = 0.05
 DECIMALS = 3
 #: The background countries are simplified to this many degrees.
 BASEMAP_DEGREES = 0.05
