@@ -103,6 +103,29 @@ def timed(build: Callable[[], str], repeat: int) -> tuple[float, str]:
     return best, page
 
 
+def draw_time(page: str) -> None:
+    """How long headless Chromium takes to load and draw the page (its ready signal, then
+    a screenshot), when a browser is installed."""
+    import tempfile
+
+    from routemap.errors import MissingDependency
+    from routemap.render.png import Browser, save_png
+
+    try:
+        with Browser() as browser, tempfile.TemporaryDirectory() as tmp:
+            save_png(
+                routemap.render.render(routemap.RouteSet()), f"{tmp}/warm.png", browser=browser
+            )
+            start = time.perf_counter()
+            save_png(page, f"{tmp}/map.png", browser=browser)
+            print(
+                f"chromium  {time.perf_counter() - start:6.2f}s  to load, draw and "
+                "screenshot the page (headless, this machine)"
+            )
+    except MissingDependency as exc:
+        print(f"chromium: not measured ({exc})")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--legs", type=int, default=10_000)
@@ -125,6 +148,8 @@ def main() -> None:
     print(f"{'ours':8}{ours_s:8.2f}s{mb(ours):8.2f}MB  (best of {args.repeat})")
     print(f"{'naive':8}{naive_s:8.2f}s{mb(slow):8.2f}MB  (one PolyLine + Popup per leg)")
     print(f"ratio   {naive_s / ours_s:8.1f}×{mb(slow) / mb(ours):8.1f}×  (naive / ours)")
+
+    draw_time(ours)
 
     docs = [routemap.read_document(p) for p in sorted(glob.glob("seeds/*.txt"))]
     seeds = routemap.extract_routes(docs)
