@@ -25,9 +25,7 @@ demo: $(VENV)/.installed index
 	@mkdir -p maps
 	$(BIN)/routemap resolve VRAEM Callao Chancay Cusco Iquitos Lima Bolivia Paraguay Brazil \
 		Colombia Spain "the United States" Mexico Europe Asia --limit 1 --map maps/places.html
-	$(BIN)/routemap extract seeds/*.txt -o maps/routes.geojson
-	$(BIN)/routemap extract seeds/*.txt -o maps/routes.yaml
-	$(BIN)/routemap render maps/routes.yaml -o maps/all-routes.html --title "Routes in the seed articles"
+	$(BIN)/routemap build seeds/ -o maps/
 
 test: $(VENV)/.installed-test index
 	$(BIN)/python -m pytest

@@ -1,0 +1,155 @@
+"""``routemap build``: a batch of articles to a folder of maps (routemap.export)."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import shutil
+from pathlib import Path
+
+import pytest
+
+from routemap.cli import main
+from routemap.export import BuildError, BuildReport, build, html_to_text
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+HOSTILE = "<script>alert(1)</script>"
+HOSTILE_NAME = "<svg onload=alert(1)>.txt"
+
+
+def _corpus(root: Path) -> Path:
+    """Two seeds, three tiny articles (one hostile), an HTML page and two bad files."""
+    corpus = root / "corpus"
+    corpus.mkdir()
+    for name in ("000_8a9a345fb03fcc62.txt", "002_a9ed85fdf81ea570.txt"):
+        shutil.copy(SEEDS / name, corpus / name)
+    (corpus / HOSTILE_NAME).write_text(
+        f"{HOSTILE} Cocaine via Callao\n\nPolice said 2 tons of cocaine were shipped from "
+        "the port of Callao to Antwerp in containers of bananas.\n",
+        encoding="utf-8",
+    )
+    (corpus / "meeting.txt").write_text(
+        "Officials met in Lima and Cusco on Monday to discuss the budget.\n", encoding="utf-8"
+    )
+    (corpus / "empty.md").write_text("Nothing to see here at all.\n", encoding="utf-8")
+    (corpus / "page.html").write_text(
+        "<html><head><title>Air bridge</title><script>var Bogota = 1;</script></head><body>"
+        "<nav>Home · Chile · Mexico</nav><p>Police said small planes carried cocaine from "
+        "the VRAEM to Bolivia in an air bridge.</p><footer>Argentina</footer></body></html>",
+        encoding="utf-8",
+    )
+    (corpus / "binary.txt").write_bytes(b"\x00\x01\x02PK\x03\x04 not text")
+    (corpus / "latin1.txt").write_bytes("Café in Lima, Perú.\n".encode("latin-1"))
+    return corpus
+
+
+def _hashes(tree: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(tree)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(tree.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, int, str]:
+    root = tmp_path_factory.mktemp("build")
+    corpus = _corpus(root)
+    out = root / "out"
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err):
+        code = main(["build", str(corpus), "-o", str(out)])
+    return corpus, out, code, err.getvalue()
+
+
+def test_tree_is_written_as_listed(built: tuple[Path, Path, int, str]) -> None:
+    _, out, _, _ = built
+    files = set(_hashes(out))
+    assert {
+        "index.html",
+        "all-routes.html",
+        "routes.geojson",
+        "routes.yaml",
+        "postal-flows.html",
+        "ports.html",
+        "air-bridges.html",
+        "documents/000_8a9a345fb03fcc62.html",
+        "documents/002_a9ed85fdf81ea570.html",
+        "documents/<svg onload=alert(1)>.html",
+        "documents/meeting.html",
+        "documents/empty.html",
+        "documents/page.html",
+    } <= files
+    assert not {"river.html", "land.html", "documents/binary.html"} & files
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "river.html" in index and "land.html" in index  # listed as skipped
+    assert "http" not in index.replace('lang="en"', "")  # no external assets
+    # A document with places but no route gets a map of its places; one with neither a page.
+    assert "Cusco" in (out / "documents/meeting.html").read_text(encoding="utf-8")
+    assert "No route" in (out / "documents/empty.html").read_text(encoding="utf-8")
+    page = (out / "documents/page.html").read_text(encoding="utf-8")
+    assert "Air bridge" in page and "VRAEM" in page
+
+
+def test_bad_files_are_reported_and_the_rest_built(built: tuple[Path, Path, int, str]) -> None:
+    _, out, code, stderr = built
+    assert code == 1
+    index = (out / "index.html").read_text(encoding="utf-8")
+    for name in ("binary.txt", "latin1.txt"):
+        assert name in stderr and name in index
+    assert "binary file" in index and "not UTF-8" in index
+    assert "documents/page.html" in index and "postal-flows.html" in index
+
+
+def test_html_articles_drop_scripts_and_chrome() -> None:
+    text, title = html_to_text(
+        "<title>T &amp; U</title><header>Menu</header><p>Cocaine left<br>Callao.</p>"
+        "<script>alert(1)</script><aside>Ads</aside><p>Then  Antwerp.</p>"
+    )
+    assert title == "T & U"
+    assert text == "Cocaine left\nCallao.\nThen Antwerp.\n"
+
+
+def test_index_escapes_hostile_names_and_titles(built: tuple[Path, Path, int, str]) -> None:
+    _, out, _, _ = built
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "<script" not in index and "<svg" not in index
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in index
+    assert "&lt;svg onload=alert(1)&gt;" in index
+
+
+def test_rerun_is_byte_identical_and_leaves_no_temp_files(
+    built: tuple[Path, Path, int, str],
+) -> None:
+    corpus, out, _, _ = built
+    before = _hashes(out)
+    report = build([corpus], out, progress=False)
+    assert isinstance(report, BuildReport) and not report.ok
+    assert _hashes(out) == before
+    leftovers = [p for p in out.rglob("*") if p.name.endswith(".tmp") or p.name.startswith(".")]
+    assert leftovers == []
+
+
+def test_workers_do_not_change_the_output(tmp_path: Path) -> None:
+    sources = [SEEDS / "003_aceaf8166e69cb16.txt", SEEDS / "004_80e2601664cfa633.txt"]
+    one = build(sources, tmp_path / "one", workers=1, progress=False)
+    two = build(sources, tmp_path / "two", workers=2, progress=False)
+    assert one == two and one.ok and one.routes > 0
+    assert _hashes(tmp_path / "one") == _hashes(tmp_path / "two")
+
+
+def test_outdir_that_is_a_file_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    target = tmp_path / "out"
+    target.write_text("not a folder", encoding="utf-8")
+    assert main(["build", str(SEEDS), "-o", str(target)]) == 2
+    assert "is a file" in capsys.readouterr().err
+    assert target.read_text(encoding="utf-8") == "not a folder"
+
+
+def test_no_source_matched_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["build", str(tmp_path / "*.txt"), "-o", str(tmp_path / "out")]) == 2
+    assert "no input file matched" in capsys.readouterr().err
+    with pytest.raises(BuildError):
+        build([tmp_path / "missing.txt"], tmp_path / "out")
+    assert not (tmp_path / "out").exists()
