@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -392,7 +393,7 @@ def _build(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     print(
         f"wrote {len(report.maps)} maps and {report.routes} routes to {args.output} "
         f"({len(report.failures)} failed, {len(report.unresolved)} unresolved); "
-        f"see {args.output}/index.html",
+        f"see {os.path.join(args.output, 'index.html')}",
         file=sys.stderr,
     )
     return 1 if report.failures else 0
