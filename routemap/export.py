@@ -23,7 +23,7 @@ import sys
 import tempfile
 from collections.abc import Iterable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -191,10 +191,12 @@ class _Result:
     places: tuple[Place, ...] = ()
     unresolved: tuple[str, ...] = ()
     error: str | None = None
+    page_places: int = 0  # places on the article's own page
 
 
-def _process(path: str) -> _Result:
-    """Read one source: an article (read → geoparse → extract) or a route file."""
+def _process(path: str, page: str | None = None, online_tiles: bool = False) -> _Result:
+    """Read one source: an article (read → geoparse → extract, then its own page written
+    to ``page``, so the costly drawing runs in the worker too) or a route file."""
     from routemap.geoparse import geoparse
 
     if path.lower().endswith(ROUTE_SUFFIXES):
@@ -217,7 +219,7 @@ def _process(path: str) -> _Result:
         if m.place is not None and not m.in_chrome:
             places.setdefault(m.place.id, m.place)
     unresolved = tuple(dict.fromkeys(m.text for m in mentions if m.place is None))
-    return _Result(
+    result = _Result(
         path,
         "article",
         routes,
@@ -225,6 +227,26 @@ def _process(path: str) -> _Result:
         places=tuple(places.values()),
         unresolved=unresolved,
     )
+    if page is None:
+        return result
+    return replace(result, page_places=_document_page(result, Path(page), online_tiles))
+
+
+def _document_page(result: _Result, target: Path, online_tiles: bool) -> int:
+    """Write an article's page (its routes, else its places); the places drawn."""
+    title = result.title or Path(result.path).stem
+    if len(result.routes):
+        _render_routes(result.routes, title, target, online_tiles)
+        return _distinct_places(result.routes)
+    if result.places:
+        _render_places(result.places, f"{title} — no route found", target)
+        return len(result.places)
+    body = (
+        f"<h1>{html.escape(title)}</h1>\n<p>No route and no place was found in "
+        f"<code>{html.escape(result.path)}</code>.</p>"
+    )
+    _write_text(target, _page(title, body))
+    return 0
 
 
 # -- sources ----------------------------------------------------------------------------
@@ -388,34 +410,22 @@ def build(
         detail = "; ".join(f"{s}: {why}" for s, why in missing)
         raise BuildError(f"no input file matched{': ' + detail if detail else ''}")
     (out / "documents").mkdir(parents=True, exist_ok=True)
-    results = _run(files, workers, sys.stderr.isatty() if progress is None else progress)
+    pages = _page_names([f for f in files if not f.lower().endswith(ROUTE_SUFFIXES)])
+    jobs = [(f, str(out / pages[f]) if f in pages else None) for f in files]
+    show = sys.stderr.isatty() if progress is None else progress
+    results = _run(jobs, workers, show, online_tiles)
 
     failures = list(missing) + [(r.path, r.error) for r in results if r.error is not None]
     ok = [r for r in results if r.error is None]
     articles = [r for r in ok if r.kind == "article"]
-    pages = _page_names([r.path for r in articles])
     maps: list[str] = []
     rows: list[tuple[str, str, int, int]] = []  # (page, title, routes, places)
 
     for result in articles:
         name = pages[result.path]
         title = result.title or Path(result.path).stem
-        target = out / name
-        if len(result.routes):
-            _render_routes(result.routes, title, target, online_tiles)
-            places = _distinct_places(result.routes)
-        elif result.places:
-            _render_places(result.places, f"{title} — no route found", target)
-            places = len(result.places)
-        else:
-            body = (
-                f"<h1>{html.escape(title)}</h1>\n<p>No route and no place was found in "
-                f"<code>{html.escape(result.path)}</code>.</p>"
-            )
-            _write_text(target, _page(title, body))
-            places = 0
         maps.append(name)
-        rows.append((name, title, len(result.routes), places))
+        rows.append((name, title, len(result.routes), result.page_places))
 
     batch = RouteSet(route for r in ok for route in r.routes).merge()
     mode_rows: list[tuple[str, str, int, int]] = []
@@ -451,20 +461,24 @@ def build(
     return report
 
 
-def _run(files: Sequence[str], workers: int, progress: bool) -> list[_Result]:
+def _run(
+    jobs: Sequence[tuple[str, str | None]], workers: int, progress: bool, online_tiles: bool
+) -> list[_Result]:
     from tqdm import tqdm
 
-    bar = tqdm(total=len(files), unit="file", disable=not progress, file=sys.stderr)
+    bar = tqdm(total=len(jobs), unit="file", disable=not progress, file=sys.stderr)
     try:
-        if workers == 1 or len(files) == 1:
+        if workers == 1 or len(jobs) == 1:
             results = []
-            for path in files:
-                results.append(_process(path))
+            for path, page in jobs:
+                results.append(_process(path, page, online_tiles))
                 bar.update()
         else:
             context = multiprocessing.get_context("spawn")  # no fork of a threaded parent
-            with ProcessPoolExecutor(min(workers, len(files)), mp_context=context) as pool:
-                futures: list[Future[_Result]] = [pool.submit(_process, p) for p in files]
+            with ProcessPoolExecutor(min(workers, len(jobs)), mp_context=context) as pool:
+                futures: list[Future[_Result]] = [
+                    pool.submit(_process, path, page, online_tiles) for path, page in jobs
+                ]
                 for _ in as_completed(futures):
                     bar.update()
                 results = [f.result() for f in futures]
