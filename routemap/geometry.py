@@ -35,11 +35,9 @@ marked approximate.
 from __future__ import annotations
 
 import functools
-import json
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from importlib import resources
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
@@ -281,33 +279,21 @@ class _Port:
 
 @functools.cache
 def _ports() -> dict[str, tuple[_Port, ...]]:
-    """searoute's ports by country: the same records, ids and names as the gazetteer's port
-    source (routemap.gazetteer.sources.ports), read from the data file without loading the
-    marine network."""
-    data = resources.files("searoute").joinpath("data", "ports.geojson")
-    with data.open("r", encoding="utf-8") as handle:
-        features = json.load(handle)["features"]
+    """searoute's ports by country, with the same ids and names as the gazetteer's."""
+    from routemap.gazetteer.sources.ports import SeaPorts, searoute_ports
+
     by_country: dict[str, list[_Port]] = {}
-    seen: set[str] = set()
-    for feature in features:
-        props = feature["properties"]
-        code = (props.get("port") or "").strip().upper()
-        name = (props.get("name") or "").strip()
-        if len(code) != 5 or not name or code in seen:
-            continue
-        seen.add(code)
-        lon, lat = feature["geometry"]["coordinates"][:2]
+    for port in searoute_ports():
         place = Place(
-            f"locode:{code}",
-            name,
+            f"locode:{port.code}",
+            port.name,
             PlaceKind.PORT,
-            float(lat),
-            float(lon),
-            country=code[:2],
-            source="searoute (UN/LOCODE)",
+            port.lat,
+            port.lon,
+            country=port.code[:2],
+            source=SeaPorts.label,
         )
-        reach = len(props.get("to_cty") or ())
-        by_country.setdefault(code[:2], []).append(_Port(place, props.get("t") == 1, reach))
+        by_country.setdefault(port.code[:2], []).append(_Port(place, port.scheduled, port.reach))
     return {country: tuple(ports) for country, ports in by_country.items()}
 
 

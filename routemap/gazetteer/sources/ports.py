@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from routemap.gazetteer.sources.base import (
     NameType,
@@ -16,7 +18,41 @@ from routemap.gazetteer.sources.base import (
 )
 from routemap.places import PlaceKind
 
-__all__ = ["SeaPorts"]
+__all__ = ["SeaPorts", "SearoutePort", "searoute_ports"]
+
+
+@dataclass(frozen=True, slots=True)
+class SearoutePort:
+    """One port of searoute's list, as both the gazetteer and the sea-lane geometry use it."""
+
+    code: str  # UN/LOCODE, e.g. "PECLL"
+    name: str
+    lat: float
+    lon: float
+    scheduled: bool  # searoute marks ports with scheduled traffic ('t' = 1)
+    reach: int  # how many countries searoute lists it as sailing to
+
+
+@functools.cache
+def searoute_ports() -> tuple[SearoutePort, ...]:
+    """searoute's ports, one per UN/LOCODE, read from its data file directly: importing
+    searoute itself loads its whole sea-lane graph."""
+    spec = package_file("searoute", "data", "ports.geojson")
+    with spec.open("r", encoding="utf-8") as handle:
+        features = json.load(handle)["features"]
+    ports: list[SearoutePort] = []
+    seen: set[str] = set()
+    for feature in features:
+        props = feature["properties"]
+        code = (props.get("port") or "").strip().upper()
+        name = (props.get("name") or "").strip()
+        if len(code) != 5 or not name or code in seen:
+            continue
+        seen.add(code)
+        lon, lat = feature["geometry"]["coordinates"][:2]
+        reach = len(props.get("to_cty") or ())
+        ports.append(SearoutePort(code, name, float(lat), float(lon), props.get("t") == 1, reach))
+    return tuple(ports)
 
 
 class SeaPorts(Source):
@@ -28,28 +64,16 @@ class SeaPorts(Source):
         return f"searoute {package_version('searoute')}"
 
     def records(self) -> Iterator[PlaceRecord]:
-        # Read the data file directly: importing searoute itself loads its whole graph.
-        spec = package_file("searoute", "data", "ports.geojson")
-        with spec.open("r", encoding="utf-8") as handle:
-            features = json.load(handle)["features"]
-        seen: set[str] = set()
-        for feature in features:
-            props = feature["properties"]
-            code = (props.get("port") or "").strip().upper()
-            name = (props.get("name") or "").strip()
-            if len(code) != 5 or not name or code in seen:
-                continue
-            seen.add(code)
-            lon, lat = feature["geometry"]["coordinates"][:2]
+        for port in searoute_ports():
             yield PlaceRecord(
-                id=f"locode:{code}",
-                name=name,
+                id=f"locode:{port.code}",
+                name=port.name,
                 kind=PlaceKind.PORT,
-                lat=float(lat),
-                lon=float(lon),
-                country=code[:2],
+                lat=port.lat,
+                lon=port.lon,
+                country=port.code[:2],
                 population=None,
                 source=self.label,
-                names=((name, NameType.PRIMARY), (code, NameType.CODE)),
+                names=((port.name, NameType.PRIMARY), (port.code, NameType.CODE)),
                 importance=importance(PlaceKind.PORT, None),
             )
