@@ -173,6 +173,19 @@ def build_parser() -> argparse.ArgumentParser:
         "--workers", type=int, default=1, metavar="N", help="processes in parallel (default 1)"
     )
     build.add_argument(
+        "--engine",
+        choices=("local", "dask"),
+        default="local",
+        help="run the inputs here (local, the default) or on a dask.distributed cluster "
+        "(pip install 'routemap[dask]'); the output is the same",
+    )
+    build.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="with --engine dask: join this scheduler (tcp://HOST:PORT) instead of starting "
+        "a local cluster of --workers processes",
+    )
+    build.add_argument(
         "--online-tiles",
         action="store_true",
         help="draw OpenStreetMap tiles (the pages then load them from the network)",
@@ -377,9 +390,16 @@ def _build(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 
     if args.workers < 1:
         parser.error("--workers must be at least 1")
+    if args.scheduler is not None and args.engine != "dask":
+        parser.error("--scheduler needs --engine dask")
     try:
         report = build(
-            args.sources, args.output, workers=args.workers, online_tiles=args.online_tiles
+            args.sources,
+            args.output,
+            workers=args.workers,
+            online_tiles=args.online_tiles,
+            engine=args.engine,
+            scheduler=args.scheduler,
         )
     except BuildError as exc:
         print(f"routemap: {exc}", file=sys.stderr)

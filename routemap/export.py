@@ -28,7 +28,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from routemap.errors import RoutemapError
+from routemap.errors import MissingDependency, RoutemapError
 from routemap.places import Place
 from routemap.routes import Mode, RouteSet
 from routemap.text import Document, DocumentError
@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ARTICLE_SUFFIXES",
+    "ENGINES",
     "MODE_MAPS",
     "ROUTE_SUFFIXES",
     "BuildError",
@@ -59,6 +60,8 @@ MODE_MAPS: tuple[tuple[Mode, str, str], ...] = (
     (Mode.POSTAL, "postal-flows.html", "Postal flows"),
 )
 ALL_ROUTES = "all-routes.html"
+#: The engines :func:`build` runs the inputs with.
+ENGINES = ("local", "dask")
 
 
 class BuildError(RoutemapError, ValueError):
@@ -374,6 +377,8 @@ def build(
     workers: int = 1,
     online_tiles: bool = False,
     progress: bool | None = None,
+    engine: str = "local",
+    scheduler: str | None = None,
 ) -> BuildReport:
     """Build the maps of a batch of articles and route files into ``outdir``.
 
@@ -386,10 +391,21 @@ def build(
         The output folder (created; files of an earlier run are overwritten).
     workers : int
         Processes reading articles in parallel; the output does not depend on it.
+        With ``engine="dask"`` and no ``scheduler``, the worker processes of the local
+        cluster started for the build.
     online_tiles : bool
         Draw OpenStreetMap tiles on the route maps (the pages then load them).
     progress : bool, optional
         Show a progress bar on stderr; by default when stderr is a terminal.
+    engine : {"local", "dask"}
+        ``"local"`` runs the inputs in this process or in ``workers`` processes;
+        ``"dask"`` submits the same jobs to a dask.distributed cluster (``pip install
+        'routemap[dask]'``). The output is the same bytes with either engine.
+    scheduler : str, optional
+        With ``engine="dask"``: the address of an existing scheduler to join (e.g.
+        ``tcp://10.0.0.5:8786``; its workers must see the input and output paths as this
+        process does). Without it, a local cluster of ``workers`` processes is started on
+        127.0.0.1 for the build and closed after it.
 
     Returns
     -------
@@ -399,9 +415,15 @@ def build(
     ------
     BuildError
         When no source names an input file, or ``outdir`` exists and is not a folder.
+    routemap.MissingDependency
+        When ``engine="dask"`` and dask.distributed is not installed.
     """
     if workers < 1:
         raise BuildError(f"workers must be at least 1, got {workers}")
+    if engine not in ENGINES:
+        raise BuildError(f"engine must be one of {', '.join(ENGINES)}, got {engine!r}")
+    if scheduler is not None and engine != "dask":
+        raise BuildError("a scheduler address needs engine='dask'")
     out = Path(outdir)
     if out.exists() and not out.is_dir():
         raise BuildError(f"{out}: the output folder is a file; choose another -o OUTDIR")
@@ -413,7 +435,10 @@ def build(
     pages = _page_names([f for f in files if not f.lower().endswith(ROUTE_SUFFIXES)])
     jobs = [(f, str(out / pages[f]) if f in pages else None) for f in files]
     show = sys.stderr.isatty() if progress is None else progress
-    results = _run(jobs, workers, show, online_tiles)
+    if engine == "dask":
+        results = _run_dask(jobs, workers, show, online_tiles, scheduler)
+    else:
+        results = _run(jobs, workers, show, online_tiles)
 
     failures = list(missing) + [(r.path, r.error) for r in results if r.error is not None]
     ok = [r for r in results if r.error is None]
@@ -484,6 +509,50 @@ def _run(
                 results = [f.result() for f in futures]
     finally:
         bar.close()
+    return sorted(results, key=lambda r: r.path)
+
+
+def _run_dask(
+    jobs: Sequence[tuple[str, str | None]],
+    workers: int,
+    progress: bool,
+    online_tiles: bool,
+    scheduler: str | None,
+) -> list[_Result]:
+    """:func:`_run` on a dask.distributed cluster: the scheduler at ``scheduler``, else a
+    local cluster of ``workers`` processes on 127.0.0.1 (no dashboard), closed after."""
+    try:
+        from distributed import Client, LocalCluster
+        from distributed import as_completed as dask_completed
+    except ImportError as exc:
+        raise MissingDependency(
+            "engine='dask' needs dask.distributed: pip install 'routemap[dask]'"
+        ) from exc
+    from tqdm import tqdm
+
+    paths = [path for path, _ in jobs]
+    pages = [page for _, page in jobs]
+    cluster = None
+    if scheduler is None:
+        cluster = LocalCluster(  # type: ignore[no-untyped-call]
+            n_workers=workers,
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address=None,
+        )
+    bar = tqdm(total=len(jobs), unit="file", disable=not progress, file=sys.stderr)
+    try:
+        address = cluster if cluster is not None else scheduler
+        with Client(address) as client:  # type: ignore[no-untyped-call]
+            futures = client.map(_process, paths, pages, [online_tiles] * len(jobs), pure=False)
+            for _ in dask_completed(futures):  # type: ignore[no-untyped-call]
+                bar.update()
+            results: list[_Result] = client.gather(futures)
+    finally:
+        bar.close()
+        if cluster is not None:
+            cluster.close()
     return sorted(results, key=lambda r: r.path)
 
 
