@@ -211,7 +211,7 @@ def split_antimeridian(path: Iterable[LatLon]) -> list[list[LatLon]]:
         boundary = 180.0 + 360.0 * math.ceil((lo - 180.0) / 360.0)
         if boundary == lo:
             boundary += 360.0
-        if boundary < hi:
+        if lo < boundary < hi:  # rounding can put it just below lo (then lo == hi: no cut)
             t = (boundary - a[1]) / (b[1] - a[1])
             cut = (a[0] + t * (b[0] - a[0]), boundary)
             pieces += [(a, cut), (cut, b)]

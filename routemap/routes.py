@@ -375,7 +375,9 @@ def parse_quantity(text: str) -> Quantity | None:
     if multiplier:
         value *= _MULTIPLIERS[multiplier.lower()]
     factor = next(f for pattern, f in _UNIT_FACTORS if pattern.match(unit))
-    return Quantity(match.group(0), round(value * factor, 6))
+    kg = round(value * factor, 6)
+    # A figure too large for a float is kept as written, without a mass (not a crash).
+    return Quantity(match.group(0), kg if math.isfinite(kg) else None)
 
 
 def _sum_quantities(quantities: Sequence[Quantity | None]) -> Quantity | None:

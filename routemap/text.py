@@ -116,8 +116,8 @@ class Document:
         """The index of the sentence holding ``offset`` (the nearest one before it)."""
         import bisect
 
-        starts = [s for s, _ in self.sentences]
-        return max(0, bisect.bisect_right(starts, offset) - 1)
+        # Bisect on the tuples (no list of starts per call: that was quadratic in mentions).
+        return max(0, bisect.bisect_right(self.sentences, offset, key=lambda s: s[0]) - 1)
 
 
 def read_document(path: str | os.PathLike[str], *, source: str | None = None) -> Document:
@@ -136,8 +136,12 @@ def read_document(path: str | os.PathLike[str], *, source: str | None = None) ->
     if b"\x00" in raw[:4096] and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise DocumentError(f"{path}: looks like a binary file, not article text")
     try:
-        text = raw.decode("utf-8-sig")
+        # A byte-order mark settles the encoding: UTF-16 (Windows "Unicode" text) or UTF-8.
+        utf16 = raw.startswith((b"\xff\xfe", b"\xfe\xff"))
+        text = raw.decode("utf-16") if utf16 else raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
+        if utf16:
+            raise DocumentError(f"{path}: damaged UTF-16 text ({exc.reason})") from exc
         line = raw[: exc.start].count(b"\n") + 1
         raise DocumentError(
             f"{path}:{line}: not UTF-8 text (byte 0x{raw[exc.start]:02x}); "
