@@ -12,10 +12,10 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
-from enum import Enum
 from typing import TYPE_CHECKING, Any
 
 from routemap.errors import InvalidPlace
+from routemap.vocabulary import Vocabulary
 
 if TYPE_CHECKING:
     from shapely.geometry.base import BaseGeometry
@@ -26,7 +26,7 @@ _ID = re.compile(r"^[a-z][a-z0-9-]*:[^\s]+$")
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
 
 
-class PlaceKind(str, Enum):
+class PlaceKind(Vocabulary):
     """What sort of place a :class:`Place` is. Accepts its value in any case.
 
     >>> PlaceKind("Airport") is PlaceKind.AIRPORT
@@ -41,27 +41,6 @@ class PlaceKind(str, Enum):
     AIRPORT = "airport"
     RIVER = "river"
     AREA = "area"
-
-    @classmethod
-    def _missing_(cls, value: object) -> PlaceKind:
-        if isinstance(value, str):
-            for member in cls:
-                if member.value == value.strip().lower():
-                    return member
-        valid = ", ".join(m.value for m in cls)
-        raise ValueError(f"{value!r} is not a place kind; use one of: {valid}")
-
-    @classmethod
-    def coerce(cls, value: PlaceKind | str) -> PlaceKind:
-        """Return ``value`` as a PlaceKind (strings in any case)."""
-        if isinstance(value, cls):
-            return value
-        if not isinstance(value, str):
-            raise TypeError(f"place kind must be a str or PlaceKind, not {type(value).__name__}")
-        return cls(value)
-
-    def __str__(self) -> str:
-        return self.value
 
 
 def _check_coordinate(name: str, value: object, limit: float, hint: str) -> float:

@@ -25,12 +25,12 @@ import math
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from routemap.errors import InvalidRoute
 from routemap.places import Place
+from routemap.vocabulary import Vocabulary
 
 if TYPE_CHECKING:
     import geopandas
@@ -53,21 +53,9 @@ __all__ = [
 ]
 
 LatLon = tuple[float, float]
-_E = TypeVar("_E", bound=Enum)
 
 
-def _member(cls: type[_E], value: object, what: str) -> _E:
-    """The member of a str enum named by ``value`` in any case ("Great circle" too)."""
-    if isinstance(value, str):
-        key = re.sub(r"[\s-]+", "_", value.strip().lower())
-        for member in cls:
-            if member.value == key:
-                return member
-    valid = ", ".join(str(m.value) for m in cls)
-    raise ValueError(f"{value!r} is not a {what}; use one of: {valid}")
-
-
-class Mode(str, Enum):
+class Mode(Vocabulary):
     """How goods move along a leg. Accepts its value in any case.
 
     >>> Mode("Maritime")
@@ -85,24 +73,8 @@ class Mode(str, Enum):
     POSTAL = "postal"
     UNKNOWN = "unknown"
 
-    @classmethod
-    def _missing_(cls, value: object) -> Mode:
-        return _member(cls, value, "mode")
 
-    @classmethod
-    def coerce(cls, value: Mode | str) -> Mode:
-        """Return ``value`` as a Mode (strings in any case)."""
-        if isinstance(value, cls):
-            return value
-        if not isinstance(value, str):
-            raise TypeError(f"mode must be a str or Mode, not {type(value).__name__}")
-        return cls(value)
-
-    def __str__(self) -> str:
-        return self.value
-
-
-class GeometryKind(str, Enum):
+class GeometryKind(Vocabulary):
     """How a leg's path was drawn: a great circle, a sea lane, a schematic river course or
     a schematic line. Accepts ``"great circle"`` and ``"Great-Circle"`` too.
 
@@ -114,24 +86,6 @@ class GeometryKind(str, Enum):
     SEA_LANE = "sea_lane"
     RIVER = "river"
     SCHEMATIC = "schematic"
-
-    @classmethod
-    def _missing_(cls, value: object) -> GeometryKind:
-        return _member(cls, value, "geometry kind")
-
-    @classmethod
-    def coerce(cls, value: GeometryKind | str) -> GeometryKind:
-        """Return ``value`` as a GeometryKind (strings in any case)."""
-        if isinstance(value, cls):
-            return value
-        if not isinstance(value, str):
-            raise TypeError(
-                f"geometry kind must be a str or GeometryKind, not {type(value).__name__}"
-            )
-        return cls(value)
-
-    def __str__(self) -> str:
-        return self.value
 
 
 # -- Citation ----------------------------------------------------------------------------------
