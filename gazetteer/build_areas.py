@@ -63,7 +63,8 @@ from typing import Any
 import pyproj
 import shapely
 import yaml
-from shapely.geometry import MultiPoint, MultiPolygon, Point, Polygon, mapping, shape
+from geojson_out import feature  # gazetteer/ is the script folder
+from shapely.geometry import MultiPoint, MultiPolygon, Point, Polygon, shape
 from shapely.geometry.base import BaseGeometry
 from shapely.geometry.polygon import orient
 from shapely.ops import polylabel
@@ -430,23 +431,6 @@ def _unique(values: list[Any]) -> list[str]:
 
 
 # --------------------------------------------------------------------------- output
-
-
-def _round_coords(obj: Any) -> Any:
-    if isinstance(obj, (list, tuple)):
-        if obj and isinstance(obj[0], (int, float)):
-            return [round(float(v), 4) + 0.0 for v in obj]
-        return [_round_coords(o) for o in obj]
-    return obj
-
-
-def feature(props: dict[str, Any], geom: BaseGeometry) -> dict[str, Any]:
-    g = mapping(geom)
-    return {
-        "type": "Feature",
-        "properties": props,
-        "geometry": {"type": g["type"], "coordinates": _round_coords(g["coordinates"])},
-    }
 
 
 def atomic_write(path: Path, text: str) -> None:

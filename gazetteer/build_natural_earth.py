@@ -85,7 +85,8 @@ from typing import Any
 import pycountry
 import shapely
 import shapely.affinity
-from shapely.geometry import MultiPolygon, Polygon, mapping, shape
+from geojson_out import feature  # gazetteer/ is the script folder
+from shapely.geometry import MultiPolygon, Polygon, shape
 from shapely.geometry.base import BaseGeometry
 from shapely.geometry.polygon import orient
 from shapely.ops import polylabel
@@ -345,23 +346,6 @@ def rep_point(geom: BaseGeometry) -> tuple[float, float]:
     largest = max(polygon_parts(geom), key=weighted_area)
     pt = polylabel(largest, POLYLABEL_TOLERANCE)
     return round(pt.y, 4) + 0.0, round(pt.x, 4) + 0.0
-
-
-def _round_coords(obj: Any) -> Any:
-    if isinstance(obj, (list, tuple)):
-        if obj and isinstance(obj[0], (int, float)):
-            return [round(float(v), 4) + 0.0 for v in obj]
-        return [_round_coords(o) for o in obj]
-    return obj
-
-
-def feature(props: dict[str, Any], geom: BaseGeometry) -> dict[str, Any]:
-    g = mapping(geom)
-    return {
-        "type": "Feature",
-        "properties": props,
-        "geometry": {"type": g["type"], "coordinates": _round_coords(g["coordinates"])},
-    }
 
 
 def write_collection(path: Path, features: list[dict[str, Any]]) -> None:
