@@ -85,39 +85,59 @@ _MOVEMENT = re.compile(
     r"ingres\w*|trajer\w*|trae\w*|cruz\w*|pasa\w*|circula\w*|desvi\w*|puente aereo)\b"
 )
 
-# Markers read backwards from a place: the last one before it sets its role.
-_ORIGIN = re.compile(
-    r"(?:\bfrom|\bout of|\bleaving|\bleft|\bdeparting|\boriginating in|\bproduced in|"
-    r"\bcoming from|\bshipped out of|\bdesde|\bsale(?:n)? de(?:l)?|\bsalio de(?:l)?|"
-    r"\bsalieron de(?:l)?|\bsalida de(?:l)?|\bprocedente(?:s)? de(?:l)?|"
-    r"\bproveniente(?:s)? de(?:l)?|\bprocedencia de(?:l)?|\boriginari[ao]s? de(?:l)?|"
-    r"\bproducida en|\bproducido en|\bdespega\w* (?:de|desde)(?: \w+){0,3} en|"
-    r"\b(?:tak(?:e|es|ing)|took) off from(?: \w+){0,3} (?:in|near)|"
-    r"\bfrom (?:\w+ ){0,3}(?:in|at|near)|\bdesde (?:\w+ ){0,3}(?:en|de)|"
-    r"\bsal\w* de (?:\w+ ){0,3}en)"
-    r"(?:\s+(?:the|el|la|los|las))?\s*$"
+# Markers read backwards from a place: the last one before it sets its role. Between a
+# marker and its place may stand a short noun phrase ("from the Ecuadorian port of",
+# "hacia una estancia en el departamento de", "to clandestine strips in"): up to three
+# words that are not a verb or a conjunction, ending in of/de/in/en/at/near.
+_FILLER_WORD = (
+    r"(?!(?:and|y|e|or|o|but|pero|where|donde|which|que|who|was|were|is|are|fue|fueron|es|"
+    r"son|era|then|luego|after|before|antes|despues|with|con|by|por|para|for|from|desde|to|"
+    r"a|hacia|hasta|via)\b)[\w'-]+"
 )
-_TRANSIT = re.compile(
-    r"(?:\bvia|\bthrough|\bthru|\bpassing through|\btransiting|\bin transit through|"
-    r"\ba traves de(?:l)?|\bpor|\ben transito por|\bpasando por|\bcruzando|"
-    r"\bcon escala en|\bhaciendo escala en|\bstopover in|\blayover in|\bby way of)"
-    r"(?:\s+(?:the|el|la|los|las|the city of|la ciudad de))?\s*$"
+_NOUN_PHRASE = (
+    rf"(?:\s+(?:the|el|la|los|las|a|an|un|una|unos|unas))?(?:\s+{_FILLER_WORD}){{0,3}}?"
+    r"\s+(?:of|de(?:l)?|in|en|at|near|cerca de(?:l)?|off)"
 )
-_DESTINATION = re.compile(
-    r"(?:\bto|\btoward|\btowards|\binto|\bbound for|\bdestined for|\bdestined to|"
-    r"\bheaded for|\bheaded to|\ben route to|\barriv\w* in|\barriv\w* at|\breach\w*|"
-    r"\bsent on to|\bon to|\bonward to|\bcon destino a(?:l)?|\bcon destino final a(?:l)?|"
-    r"\brumbo a(?:l)?|\bhacia|\bllega(?:n|r|ron|ba)? a(?:l)?|\bllego a(?:l)?|"
-    r"\benviad[ao]s? a(?:l)?|\benvia(?:n|ba|ron|r)? a(?:l)?|\bexportad[ao]s? a(?:l)?|"
-    r"\bexporta(?:n|r|ron)? a(?:l)?|\btrasladad[ao]s? a(?:l)?|\bllevad[ao]s? a(?:l)?|"
-    r"\bingresad[ao]s? a(?:l)?|\bingres(?:a|an|o|aron|ar) a(?:l)?|"
-    r"\bland(?:s|ed|ing)? (?:on|at|in)(?: \w+){0,3} (?:in|near)|\baterriz\w* en(?: \w+){0,3} en|"
-    r"\bviaj\w* (?:a|hacia)|\btravel\w* to|\bfl(?:y|ying|ew|own|ies|ight|ights) to|\bvolar a|"
-    r"\bcomo destino(?: \w+){0,2} (?:en|a)|\bdestinad[ao]s? a(?:l)?|\baddressed to|"
-    r"\bdirigid[ao]s? a(?:l)?|\bremitid[ao]s? a(?:l)?|\bheading (?:for|to)|"
-    r"\bto (?:\w+ ){0,3}(?:in|at|near)(?: (?:northern|southern|eastern|western|central))?|"
-    r"\bhacia (?:\w+ ){0,3}en)"
-    r"(?:\s+(?:the|el|la|los|las|the port of|el puerto de(?:l)?|the city of))?\s*$"
+_TAIL = rf"(?:{_NOUN_PHRASE})?(?:\s+(?:the|el|la|los|las))?\s*$"
+
+
+def _markers(words: str) -> re.Pattern[str]:
+    return re.compile(rf"(?:{words}){_TAIL}")
+
+
+_ORIGIN = _markers(
+    r"\bfrom|\bout of|\bleav(?:e|es|ing)|\bleft|\bdepart(?:s|ed|ing)?(?: from)?|"
+    r"\boriginat\w* (?:in|from)|\bproduced in|\bprocessed in|\bsourced (?:in|from)|"
+    r"\bloaded (?:in|at|on)|\bsail\w* from|\b(?:tak(?:e|es|ing|en)|took) off from|"
+    r"\bdesde|\bsal(?:e|en|ia|ian|io|ieron|ir|iendo|ida|idas|ido|idos) de(?:l)?|"
+    r"\bpart(?:e|en|io|ieron|ia|ian) de(?:l)?|\bzarp\w* (?:de(?:l)?|desde)|"
+    r"\bdespeg\w* (?:de(?:l)?|desde)|\bproced\w* de(?:l)?|\bproven\w* de(?:l)?|"
+    r"\boriginari[ao]s? de(?:l)?|\bproducid[ao]s? en|\bcargad[ao]s? en|"
+    r"\bembarcad[ao]s? en|\bacopiad[ao]s? en"
+)
+_TRANSIT = _markers(
+    r"\bvia|\bthrough|\bthru|\bpast|\bpassing through|\btransit\w*(?: through| via| in| at)?|"
+    r"\btransship\w* (?:at|in)|\bcall\w* at|\brefuel\w* (?:in|at|near|off)|"
+    r"\ba traves de(?:l)?|\bpor|\ben transito por|\bpasando por|\bpas(?:o|aron|ado|ada) por|"
+    r"\bcruzando|\b(?:con|haciendo|hizo) escala en|\bescala en|\bstopover in|\blayover in|"
+    r"\bby way of|\bchanged planes in|\btransbord\w* en"
+)
+_DESTINATION = _markers(
+    r"\bto|\btoward|\btowards|\binto|\bbound (?:for|to)|\bdestined (?:for|to)|"
+    r"\bhead(?:s|ed|ing)? (?:for|to|toward)|\ben route to|\barriv\w* (?:in|at)|\breach\w*|"
+    r"\bsent on to|\bon to|\bonward to|\bsail\w* (?:to|for|toward)|\bend(?:s|ed)? in|"
+    r"\bland(?:s|ed|ing)? (?:on|at|in)|\bto be delivered (?:in|to)|\baddressed to|"
+    r"\bfinal destination(?: was| is)?|\bdestination (?:was|is)|"
+    r"\bcon destino(?: final)? a(?:l)?|\bcomo destino(?: final)?(?: (?:a|al|en))?|"
+    r"\bdestino(?: final)? (?:era|es|fue|seria)|\brumbo a(?:l)?|\ben ruta (?:a|hacia)|"
+    r"\bhacia|\bhasta|\blleg\w* (?:a(?:l)?|hasta)|\bse dirig\w* (?:a(?:l)?|hacia)|"
+    r"\bib(?:a|an) (?:a(?:l)?|hacia)|\benviad[ao]s? a(?:l)?|\benvi(?:a|an|aba|aron|ar|o) a(?:l)?|"
+    r"\bexportad[ao]s? a(?:l)?|\bexporta(?:n|r|ron)? a(?:l)?|\btrasladad[ao]s? a(?:l)?|"
+    r"\bllevad[ao]s? a(?:l)?|\bingresad[ao]s? a(?:l)?|\bingres(?:a|an|o|aron|ar) a(?:l)?|"
+    r"\bcruz(?:a|an|o|aron|ar|aba|aban) a(?:l)?|\bentregad[ao]s? en|\baterriz\w* en|"
+    r"\bviaj\w* (?:a|hacia)|\btravel\w* to|\bfl(?:y|ying|ew|own|ies|ight|ights) to|"
+    r"\bvolar a|\bdestinad[ao]s? a(?:l)?|\bdirigid[ao]s? a(?:l)?|\bremitid[ao]s? a(?:l)?|"
+    r"\bcontinu\w* (?:a|hacia|hasta)|\bsigu\w* (?:a|hacia|hasta)|\bsigue (?:a|hacia|hasta)"
 )
 # "the plane had taken off empty from Cobija": where a plane leaves empty is no origin.
 _EMPTY = re.compile(r"\b(?:empty|unloaded|vaci[ao]s?|sin carga|without (?:any )?cargo)\b")

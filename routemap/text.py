@@ -281,7 +281,7 @@ def unwrap(text: str) -> str:
     """
     lines = text.split("\n")
     lengths = sorted(len(line.rstrip()) for line in lines if line.strip())
-    if len(lengths) < 3:
+    if len(lengths) < 2:
         return text
     width = lengths[int(len(lengths) * 0.9) - 1 if len(lengths) >= 10 else -1]
     if width > 130 or width < 30:
