@@ -56,15 +56,23 @@ _MODE_CUES = _cues(
         "air",
     ),
     (
-        r"rivers?|rios?|fluvial|boats?|embarcaciones?|lanchas?|peque ?peques?|"
-        r"deslizadores?|river ports?|puertos? fluvial(?:es)?|chalupas?",
+        r"rivers?|rios?|fluvial(?:es)?|peque ?peques?|downriver|upriver|downstream|upstream|"
+        r"aguas (?:abajo|arriba)|river ports?|puertos? fluvial(?:es)?|chalupas?|"
+        r"por via fluvial",
         "river",
     ),
     (
         r"ports?|puertos?|containers?|contenedores?|ships?|shipping|buques?|vessels?|"
         r"naviera|maritime|maritimo|by sea|por mar|sea|cargo ships?|barcos?|"
-        r"semi ?submersibles?|semisumergibles?|go ?fast",
+        r"semi ?submersibles?|semisumergibles?|go ?fasts?|sail(?:s|ed|ing)?|zarp\w*|"
+        r"fishing boats?|pesqueros?|freighters?|mercantes?",
         "maritime",
+    ),
+    # A boat is a river boat unless the sentence is at sea ("speedboats leave the coast").
+    (
+        r"boats?|speed ?boats?|embarcaciones?|lanchas?(?: rapidas?)?|deslizadores?|canoes?|"
+        r"canoas?",
+        "boat",
     ),
     (
         r"trucks?|camion(?:es)?|roads?|carreteras?|highways?|border crossings?|"
@@ -150,7 +158,34 @@ _LIST_GLUE = re.compile(
 _FROM_WHERE = re.compile(
     r"\b(?:from where|from there|from which|whence|desde donde|de donde|desde alli|"
     r"desde ahi|de alli|de ahi|then|luego|after which|before being|tras lo cual|"
-    r"posteriormente|y despues|and later|later)\b"
+    r"posteriormente|y despues|and later|later|where|donde|there|alli|ahi|en ese puerto|"
+    r"in that port|desde esa ciudad|desde ese puerto|from that port|from the ranch|"
+    r"once cleared|una vez)\b"
+)
+# "From there", "desde allí": the sentence goes on from where the one before ended.
+_FROM_THERE = re.compile(
+    r"\b(?:from there|from where|from that (?:city|port|town|point)|desde alli|desde ahi|"
+    r"de alli|de ahi|desde alla|desde esa ciudad|desde ese puerto|desde ese punto|"
+    r"once there|una vez alli)\b"
+)
+# A sentence that denies, doubts or leaves open the movement states no route.
+_NEGATED = re.compile(
+    r"\b(?:did not|does not|do not|didn t|doesn t|has not|have not|had not|not yet|never|"
+    r"denied|denies|deny|rejected|rejects|dismissed|ruled out|no evidence|whether|"
+    r"descart\w*|neg(?:o|aron|aba|aban)|niega\w*|desminti\w*|rechaz\w*|nunca|"
+    r"no (?:se )?(?:ha|han|habia|habian|precis\w*|detall\w*|dijo|dijeron|inform\w*|"
+    r"confirm\w*|esta claro|hay pruebas|establec\w*)|sin precisar)\b"
+)
+# People moved after an arrest ("the suspects were taken to Piura"), with no drug moving.
+_PEOPLE_MOVED = re.compile(
+    r"\b(?:detenid[oa]s|capturad[oa]s|aprehendid[oa]s|tripulantes|sospechosos|imputados|"
+    r"suspects|detainees|crew|prisoners|arrested)\b.*\b(?:trasladad[oa]s?|llevad[oa]s?|"
+    r"conducid[oa]s?|remitid[oa]s?|taken|transferred|flown|moved)\b"
+)
+_CARGO = re.compile(
+    r"\b(?:drugs?|droga|cocaine|cocaina|marijuana|marihuana|cargamento|carga|load|cargo|"
+    r"shipment|paquetes?|packages?|kilos?|toneladas?|tons?|tonnes?|heroin|heroina|"
+    r"pasta basica|precursors?)\b"
 )
 # "this zone", "the airport": a place named before, found by its kind.
 _ANAPHORS = (
@@ -275,6 +310,17 @@ def _sentence_text(document: Document, index: int) -> str:
     return (document.flow or document.text)[start:end]
 
 
+def _masked_sentence(document: Document, index: int, mentions: Sequence[Mention]) -> str:
+    """The sentence with its place names blanked (same length), so that "Puerto Asís" or
+    "Río Branco" names no mode."""
+    start, end = document.sentences[index]
+    chars = list((document.flow or document.text)[start:end])
+    for mention in mentions:
+        for offset in range(max(mention.start, start), min(mention.end, end)):
+            chars[offset - start] = " "
+    return "".join(chars)
+
+
 def _document_routes(document: Document, gaz: Gazetteer) -> list[Route]:
     mentions = [m for m in geoparse(document, gazetteer=gaz) if not m.in_chrome and m.place]
     if not mentions:
@@ -284,7 +330,8 @@ def _document_routes(document: Document, gaz: Gazetteer) -> list[Route]:
     for mention in mentions:
         by_sentence.setdefault(mention.sentence, []).append(mention)
     folded_sentences = {
-        i: fold_for_scan(_sentence_text(document, i)) for i in range(len(document.sentences))
+        i: fold_for_scan(_masked_sentence(document, i, by_sentence.get(i, ())))
+        for i in range(len(document.sentences))
     }
     document_commodity = _dominant_commodity(folded_sentences.values())
     focus = _focus_country(mentions, find_country_cues(document, gazetteer=gaz))
@@ -297,10 +344,20 @@ def _document_routes(document: Document, gaz: Gazetteer) -> list[Route]:
         folded = folded_sentences[index]
         if not (_MOVEMENT.search(folded) or _sentence_mode(folded)):
             continue  # nothing moves: no route (a destination marker needs a carrier)
+        if _NEGATED.search(folded) or (
+            _PEOPLE_MOVED.search(folded) and not _CARGO.search(folded)
+        ):
+            continue  # "did not say whether it was headed for", "detainees taken to Piura"
         stated_origins[index] = _marked_origins(document, index, by_sentence[index])
         for claim in _sentence_claim(
             document, index, by_sentence[index], folded, previous_destinations, demonyms
         ):
+            previous = _previous_claim(claims, document, index)
+            if not claim.origins and previous is not None and _FROM_THERE.search(folded):
+                # "Desde allí la droga continuaría hasta Manaos": from the last place reached.
+                claim.origins = [*previous.destinations]
+                claim.sentences.insert(0, previous.sentences[-1])
+                claim.notes.append("origin: where the sentence before left the drug")
             _carry_origin(claim, document, index, stated_origins)
             _fill_origin(claim, document, index, mentions, focus, folded, demonyms, gaz)
             _refine_origin(claim, document, index, mentions)
@@ -320,6 +377,8 @@ def _document_routes(document: Document, gaz: Gazetteer) -> list[Route]:
             claim.quantity = quantity.group() if quantity else None
             period = _PERIOD.search(sentence)
             claim.period = period.group() if period else None
+            if previous is not None and _link_chain(previous, claim, claims):
+                continue
             claims.append(claim)
             previous_destinations = claim.destinations or previous_destinations
     for claim in claims:
@@ -328,6 +387,53 @@ def _document_routes(document: Document, gaz: Gazetteer) -> list[Route]:
             claim.transits = [_as_port(p, gaz) for p in claim.transits]
             claim.destinations = [_as_port(p, gaz) for p in claim.destinations]
     return [route for claim in claims for route in _routes(claim, document)]
+
+
+def _previous_claim(claims: Sequence[_Claim], document: Document, index: int) -> _Claim | None:
+    """The last claim, when it comes from one of the two sentences before in the same
+    paragraph."""
+    if not claims:
+        return None
+    last = claims[-1]
+    sentence = max(last.sentences)
+    if sentence >= index or sentence < index - 2:
+        return None
+    between = (document.flow or document.text)[
+        document.sentences[sentence][1] : document.sentences[index][0]
+    ]
+    return None if "\n" in between else last
+
+
+def _link_chain(previous: _Claim, claim: _Claim, claims: list[_Claim]) -> bool:
+    """ "…travels from Pucallpa to Iquitos by boat. From Iquitos it is sent on to Leticia":
+    a claim that starts where the one before ended, in the same mode, continues it (one
+    route through the hand-over place). Returns whether ``claim`` was folded in."""
+    if len(claim.origins) != 1 or not claim.destinations:
+        return False
+    hub = claim.origins[0]
+    if hub.id not in {p.id for p in previous.destinations} or not previous.origins:
+        return False
+    if claim.mode is not Mode.UNKNOWN and claim.mode is not previous.mode:
+        return False  # the mode changes there: a route of its own from the hand-over place
+    if hub.kind in _POINT_KINDS:  # a town on the way is a transit, not a destination
+        previous.destinations = [p for p in previous.destinations if p.id != hub.id]
+        if not previous.destinations:
+            claims.remove(previous)
+    claims.append(
+        _Claim(
+            origins=[*previous.origins],
+            transits=[*previous.transits, hub, *claim.transits],
+            destinations=[*claim.destinations],
+            mode=previous.mode,
+            sentences=sorted({*previous.sentences, *claim.sentences}),
+            confidence=min(previous.confidence, claim.confidence) - 0.05,
+            commodity=claim.commodity or previous.commodity,
+            quantity=previous.quantity or claim.quantity,
+            period=previous.period or claim.period,
+            notes=[*claim.notes, f"continues the route through {hub.name}"],
+        )
+    )
+    return True
 
 
 _PORT_RADIUS_KM = 25.0
@@ -414,62 +520,17 @@ def _sentence_claim(
         # own clause after it ("trucked to Paita, then shipped to Rotterdam in containers").
         after_end = following.start if following else document.sentences[index][1]
         clause = re.split(r"[,;]|\bthen\b|\bluego\b", text[mention.end : after_end], maxsplit=1)[0]
-        leg_mode = _sentence_mode(lead) or _sentence_mode(fold_for_scan(clause))
+        leg_mode = _sentence_mode(lead, folded) or _sentence_mode(fold_for_scan(clause), folded)
         roles.append(_Role(mention, role, sent_on, leg_mode))
         cursor = mention.end
     origins = [r.mention.place for r in roles if r.role == "origin" and r.mention.place]
     transits = [r.mention.place for r in roles if r.role == "transit" and r.mention.place]
     destinations = [r.mention.place for r in roles if r.role == "destination" and r.mention.place]
-    # "…toward Bolivia and sometimes Paraguay, from where it is sent on to Brazil": the
-    # places before "from where" become transits of a chain to the places after it.
-    chained = [r for r in roles if r.chained_from]
-    if chained:
-        first_chain = roles.index(chained[0])
-        before = [
-            r.mention.place
-            for r in roles[:first_chain]
-            if r.role == "destination" and r.mention.place
-        ]
-        after = [
-            r.mention.place
-            for r in roles[first_chain:]
-            if r.role == "destination" and r.mention.place
-        ]
-        first_mode = next((r.leg_mode for r in roles[:first_chain] if r.leg_mode), None)
-        then_mode = next((r.leg_mode for r in roles[first_chain:] if r.leg_mode), None)
-        # The route reaches each intermediate place, and goes on from each of them: as one
-        # route through it, or, where the mode changes there, as a second route from it.
-        claims = [
-            _Claim([*origins], [], before, Mode.UNKNOWN, [index], 0.8, mode_hint=first_mode),
-        ]
-        for hub in before:
-            if then_mode and first_mode and then_mode != first_mode:
-                claims.append(
-                    _Claim(
-                        [hub],
-                        [],
-                        after,
-                        Mode.UNKNOWN,
-                        [index],
-                        0.75,
-                        mode_hint=then_mode,
-                        notes=[f"handed over at {hub.name}"],
-                    )
-                )
-            else:
-                claims.append(
-                    _Claim(
-                        [*origins],
-                        [hub],
-                        after,
-                        Mode.UNKNOWN,
-                        [index],
-                        0.75,
-                        mode_hint=first_mode,
-                        notes=[f"sent on from {hub.name}"],
-                    )
-                )
-        return claims
+    # "…toward Bolivia and sometimes Paraguay, from where it is sent on to Brazil", "in
+    # speedboats to Esmeraldas and then by road to Guayaquil, where it is put in containers
+    # bound for Antwerp": the sentence is a chain of legs, split where the text hands on.
+    if any(r.chained_from for r in roles):
+        return _chain_claims(roles, origins, index)
     if not destinations and origins and _FOUND.search(folded):
         # "seized at Manzanillo … cargo that had been shipped from Buenaventura": the drug
         # got as far as where it was found.
@@ -505,6 +566,113 @@ def _sentence_claim(
             mode_hint=modes.pop() if len(modes) == 1 else None,
         )
     ]
+
+
+_POINT_KINDS = frozenset({PlaceKind.CITY, PlaceKind.PORT, PlaceKind.AIRPORT})
+
+
+def _chain_claims(roles: Sequence[_Role], origins: list[Place], index: int) -> list[_Claim]:
+    """The claims of a sentence that hands the drug on ("from where", "then", "donde").
+
+    Each segment runs from one hand-over to the next. Where the mode stays the same, the
+    route goes on through the hand-over place; where it changes, a new route starts
+    there. A leg to a broad hub (a country, a region) is a route of its own as well ("to
+    Bolivia and sometimes Paraguay, from where … to Brazil"); a town passed on the way
+    is only a transit.
+    """
+    segments: list[list[_Role]] = [[]]
+    for role in roles:
+        if role.chained_from and segments[-1]:
+            segments.append([])
+        segments[-1].append(role)
+
+    def places(segment: list[_Role], kind: str) -> list[Place]:
+        return [r.mention.place for r in segment if r.role == kind and r.mention.place]
+
+    def mode_of(segment: list[_Role]) -> str | None:
+        return next(
+            (r.leg_mode for r in segment if r.role in ("destination", "transit") and r.leg_mode),
+            None,
+        )
+
+    claims: list[_Claim] = []
+    first = segments[0]
+    hubs = places(first, "destination")
+    if not hubs and places(first, "transit"):
+        hubs = places(first, "transit")[-1:]
+    chain_origins = [*origins]
+    chain_transits = [p for p in places(first, "transit") if p not in hubs]
+    mode = mode_of(first)
+    pending = _Claim(
+        [*origins], [*chain_transits], [*hubs], Mode.UNKNOWN, [index], 0.8, mode_hint=mode
+    )
+    for segment in segments[1:]:
+        goals = places(segment, "destination")
+        transits = places(segment, "transit")
+        if not goals and transits:
+            goals, transits = transits[-1:], transits[:-1]
+        if not goals or not hubs:
+            continue
+        then_mode = mode_of(segment) or mode
+        if mode and then_mode and then_mode != mode:
+            if pending.destinations:
+                claims.append(pending)
+            pending = _Claim(
+                [*hubs],
+                [*transits],
+                goals,
+                Mode.UNKNOWN,
+                [index],
+                0.75,
+                mode_hint=then_mode,
+                notes=[f"handed over at {', '.join(h.name for h in hubs)}"],
+            )
+            chain_origins, chain_transits = [*hubs], [*transits]
+        else:
+            broad = [h for h in hubs if h.kind not in _POINT_KINDS]
+            if broad and pending.destinations:
+                claims.append(pending)  # the leg to a country is a route of its own
+            if len(hubs) == 1:
+                chain_transits = [*chain_transits, hubs[0], *transits]
+                pending = _Claim(
+                    [*chain_origins],
+                    [*chain_transits],
+                    goals,
+                    Mode.UNKNOWN,
+                    [index],
+                    0.75,
+                    mode_hint=then_mode,
+                    notes=[f"sent on from {hubs[0].name}"],
+                )
+            else:
+                for hub in hubs[:-1]:
+                    claims.append(
+                        _Claim(
+                            [*chain_origins],
+                            [*chain_transits, hub, *transits],
+                            goals,
+                            Mode.UNKNOWN,
+                            [index],
+                            0.75,
+                            mode_hint=then_mode,
+                            notes=[f"sent on from {hub.name}"],
+                        )
+                    )
+                chain_transits = [*chain_transits, hubs[-1], *transits]
+                pending = _Claim(
+                    [*chain_origins],
+                    [*chain_transits],
+                    goals,
+                    Mode.UNKNOWN,
+                    [index],
+                    0.75,
+                    mode_hint=then_mode,
+                    notes=[f"sent on from {hubs[-1].name}"],
+                )
+        hubs, mode = goals, then_mode
+    if pending.destinations:
+        claims.append(pending)
+    return claims
 
 
 def _marked_origins(document: Document, index: int, mentions: Sequence[Mention]) -> list[Place]:
@@ -553,6 +721,17 @@ def _fill_origin(
     """Infer the origin the sentence leaves implicit, citing where it comes from."""
     if claim.origins:
         return
+    # "seized at the port of Paita … bound for Rotterdam", "detained at Jorge Chávez
+    # airport … about to board a flight to Madrid": the place the drug was leaving.
+    goals = {p.id for p in claim.destinations + claim.transits}
+    leaving = [p for p in claim.context if p.id not in goals] if _FOUND.search(folded) else []
+    if leaving:
+        rank = {PlaceKind.AIRPORT: 0, PlaceKind.PORT: 0, PlaceKind.CITY: 1, PlaceKind.AREA: 2}
+        leaving.sort(key=lambda p: rank.get(p.kind, 3))
+        claim.origins = [leaving[0]]
+        claim.confidence -= 0.15
+        claim.notes.append("origin: the place the drug was leaving when found")
+        return
     # "representatives of the Aztec cartel come to Peru": the cartel's country.
     start, end = document.sentences[index]
     targets = {p.country for p in claim.destinations + claim.transits}
@@ -580,17 +759,6 @@ def _fill_origin(
                 claim.confidence -= 0.15
                 claim.notes.append(f"origin from '{anaphor.pattern[:20]}…'")
                 return
-    # "seized at the port of Paita … bound for Rotterdam", "detained at Jorge Chávez
-    # airport … about to board a flight to Madrid": the place the drug was leaving.
-    goals = {p.id for p in claim.destinations + claim.transits}
-    leaving = [p for p in claim.context if p.id not in goals] if _FOUND.search(folded) else []
-    if leaving:
-        rank = {PlaceKind.AIRPORT: 0, PlaceKind.PORT: 0, PlaceKind.CITY: 1, PlaceKind.AREA: 2}
-        leaving.sort(key=lambda p: rank.get(p.kind, 3))
-        claim.origins = [leaving[0]]
-        claim.confidence -= 0.15
-        claim.notes.append("origin: the place the drug was leaving when found")
-        return
     # A story about a country's ports, airstrips or parcels: that country (or its ports).
     if focus:
         targets = {p.id for p in claim.destinations + claim.transits}
@@ -705,8 +873,19 @@ def _first(cues: Sequence[tuple[re.Pattern[str], str]], folded: str) -> str | No
     return None
 
 
-def _sentence_mode(folded: str) -> str | None:
-    return _first(_MODE_CUES, folded)
+_AT_SEA = re.compile(
+    r"\b(?:sea|seas|coast\w*|ocean|pacific|atlantic|caribbean|offshore|nautical|mar|costas?|"
+    r"costeras?|oceano|pacifico|atlantico|caribe|litoral|alta mar|high seas|islands?|islas?)\b"
+)
+
+
+def _sentence_mode(folded: str, context: str = "") -> str | None:
+    """The mode the cue words of ``folded`` name; a boat is at sea when ``folded`` or its
+    ``context`` (the whole sentence) speaks of the sea or the coast, else on a river."""
+    value = _first(_MODE_CUES, folded)
+    if value == "boat":
+        return "maritime" if _AT_SEA.search(folded) or _AT_SEA.search(context) else "river"
+    return value
 
 
 def _previous_mode(document: Document, folded_sentences: dict[int, str], index: int) -> str | None:
@@ -717,7 +896,12 @@ def _previous_mode(document: Document, folded_sentences: dict[int, str], index: 
     previous_end = document.sentences[index - 1][1]
     if "\n" in (document.flow or document.text)[previous_end:start]:
         return None
-    modes = {value for pattern, value in _MODE_CUES if pattern.search(folded_sentences[index - 1])}
+    previous = folded_sentences[index - 1]
+    modes = {
+        _sentence_mode(previous) if value == "boat" else value
+        for pattern, value in _MODE_CUES
+        if pattern.search(previous)
+    }
     return modes.pop() if len(modes) == 1 else None  # "river and maritime ports": unclear
 
 
