@@ -75,9 +75,11 @@ _MODE_CUES = _cues(
         "boat",
     ),
     (
-        r"trucks?|camion(?:es)?|roads?|carreteras?|highways?|border crossings?|"
-        r"pasos? fronterizos?|on foot|a pie|mochileros?|backpackers?|vehicles?|vehiculos?|"
-        r"cars?|autos?|buses?|overland|por tierra|by land|frontera|border",
+        r"trucks?|truckloads?|trucked|trucking|camion(?:es|etas?)?|pick ?ups?|tractomulas?|"
+        r"trailers?|furgon(?:es|etas?)?|roads?|carreteras?|carretera|highways?|"
+        r"border crossings?|pasos? fronterizos?|on foot|a pie|mochileros?|backpackers?|"
+        r"vehicles?|vehiculos?|cars?|sedans?|autos?|buses?|micros?|colectivos?|"
+        r"motorcycles?|motos?|motocicletas?|overland|por tierra|by land|by road|driven|drove",
         "land",
     ),
 )
@@ -90,7 +92,10 @@ _MOVEMENT = re.compile(
     r"came|come|coming|brought|bring\w*|mail\w*|dispatch\w*|transit\w*|"
     r"trafic\w*|narcotrafic\w*|contraband\w*|envi\w*|enviad\w*|traslad\w*|exporta\w*|"
     r"llev\w*|lleg\w*|destino|rumbo|salid\w*|sal(?:e|en|io|ieron)|sacad\w*|transita\w*|"
-    r"ingres\w*|trajer\w*|trae\w*|cruz\w*|pasa\w*|circula\w*|desvi\w*|puente aereo)\b"
+    r"ingres\w*|trajer\w*|trae\w*|cruz\w*|pasa\w*|circula\w*|desvi\w*|puente aereo|"
+    r"head(?:s|ed|ing)?|took off|taken off|take off|land(?:s|ed|ing)?|sail\w*|despeg\w*|"
+    r"aterriz\w*|zarp\w*|dirig\w*|transshipped|loaded|cargad\w*|embarc\w*|proced\w*|"
+    r"proven\w*|destination|delivered|entreg\w*)\b"
 )
 
 # Markers read backwards from a place: the last one before it sets its role. Between a
@@ -116,7 +121,8 @@ def _markers(words: str) -> re.Pattern[str]:
 _ORIGIN = _markers(
     r"\bfrom|\bout of|\bleav(?:e|es|ing)|\bleft|\bdepart(?:s|ed|ing)?(?: from)?|"
     r"\boriginat\w* (?:in|from)|\bproduced in|\bprocessed in|\bsourced (?:in|from)|"
-    r"\bloaded (?:in|at|on)|\bsail\w* from|\b(?:tak(?:e|es|ing|en)|took) off from|"
+    r"\bloaded (?:in|at|on)|\bsail\w* from|\bbu(?:y|ys|ying|ought)|\bcompra\w*|"
+    r"\bgathered (?:in|at)|\bacopi\w* en|\b(?:tak(?:e|es|ing|en)|took) off from|"
     r"\bdesde|\bsal(?:e|en|ia|ian|io|ieron|ir|iendo|ida|idas|ido|idos) de(?:l)?|"
     r"\bpart(?:e|en|io|ieron|ia|ian) de(?:l)?|\bzarp\w* (?:de(?:l)?|desde)|"
     r"\bdespeg\w* (?:de(?:l)?|desde)|\bproced\w* de(?:l)?|\bproven\w* de(?:l)?|"
@@ -128,7 +134,8 @@ _TRANSIT = _markers(
     r"\btransship\w* (?:at|in)|\bcall\w* at|\brefuel\w* (?:in|at|near|off)|"
     r"\ba traves de(?:l)?|\bpor|\ben transito por|\bpasando por|\bpas(?:o|aron|ado|ada) por|"
     r"\bcruzando|\b(?:con|haciendo|hizo) escala en|\bescala en|\bstopover in|\blayover in|"
-    r"\bby way of|\bchanged planes in|\btransbord\w* en"
+    r"\bby way of|\bchanged planes in|\btransbord\w* en|\bacross the border (?:at|in|near)|"
+    r"\bcross\w* (?:at|in)|\bcruz\w* la frontera (?:por|en)"
 )
 _DESTINATION = _markers(
     r"\bto|\btoward|\btowards|\binto|\bbound (?:for|to)|\bdestined (?:for|to)|"
@@ -147,6 +154,13 @@ _DESTINATION = _markers(
     r"\bvolar a|\bdestinad[ao]s? a(?:l)?|\bdirigid[ao]s? a(?:l)?|\bremitid[ao]s? a(?:l)?|"
     r"\bcontinu\w* (?:a|hacia|hasta)|\bsigu\w* (?:a|hacia|hasta)|\bsigue (?:a|hacia|hasta)"
 )
+# Spanish "a" alone ("llegó desde Colombia en lanchas a la costa de Esmeraldas"), read only
+# in Spanish sentences: in English "a" is an article.
+_DESTINATION_A = _markers(
+    r"\ba(?:l)?(?! (?:la altura|orillas|unos|unas|pocos|pocas|bordo|cargo|nombre|traves))"
+)
+_SPANISH = re.compile(r"\b(?:el|la|los|las|del|que|por|con|una|fue|desde|hacia|hasta)\b")
+_ENGLISH = re.compile(r"\b(?:the|of|and|was|were|from|with|that|to|by|for)\b")
 # "the plane had taken off empty from Cobija": where a plane leaves empty is no origin.
 _EMPTY = re.compile(r"\b(?:empty|unloaded|vaci[ao]s?|sin carga|without (?:any )?cargo)\b")
 _BETWEEN = re.compile(r"(?:\bbetween|\bentre)(?:\s+(?:the|el|la))?\s*$")
@@ -365,6 +379,7 @@ def _document_routes(document: Document, gaz: Gazetteer) -> list[Route]:
                 claim.mode_hint
                 or _sentence_mode(folded)
                 or _previous_mode(document, folded_sentences, index)
+                or ("land" if _BORDER.search(folded) else None)
             )
             if not mode and claim.origins and all(p.kind is PlaceKind.PORT for p in claim.origins):
                 mode = "maritime"  # leaving a port, by sea unless the text says otherwise
@@ -475,6 +490,7 @@ def _sentence_claim(
 ) -> list[_Claim]:
     sentence_start = document.sentences[index][0]
     text = document.flow or document.text
+    spanish = len(_SPANISH.findall(folded)) > len(_ENGLISH.findall(folded))
     roles: list[_Role] = []
     cursor = sentence_start
     between = False
@@ -491,7 +507,7 @@ def _sentence_claim(
             and previous.place is not None
             and mention.place.kind is PlaceKind.COUNTRY
             and previous.place.country == mention.place.country
-            and re.match(r"^\s*,\s*$", text[previous.end : mention.start])
+            and re.match(r"^\s*(?:,\s*(?:en|in)?|\()\s*$", text[previous.end : mention.start])
         ):
             continue  # "Buenaventura, Colombia": the country only says where the town is
         lead_end = qualifier if qualifier is not None else mention.start
@@ -504,7 +520,7 @@ def _sentence_claim(
             role = "origin"
         elif _TRANSIT.search(lead):
             role = "transit"
-        elif _DESTINATION.search(lead):
+        elif _DESTINATION.search(lead) or (spanish and _DESTINATION_A.search(lead)):
             role = "destination"
         elif _BETWEEN.search(lead):
             role, between = "origin", True  # "the air bridge between Peru and Bolivia"
@@ -520,12 +536,15 @@ def _sentence_claim(
         # own clause after it ("trucked to Paita, then shipped to Rotterdam in containers").
         after_end = following.start if following else document.sentences[index][1]
         clause = re.split(r"[,;]|\bthen\b|\bluego\b", text[mention.end : after_end], maxsplit=1)[0]
-        leg_mode = _sentence_mode(lead, folded) or _sentence_mode(fold_for_scan(clause), folded)
+        way = _PLACE_NOUN.sub("", lead)  # "by road to the port of Guayaquil" is by road
+        leg_mode = _sentence_mode(way, folded) or _sentence_mode(fold_for_scan(clause), folded)
         roles.append(_Role(mention, role, sent_on, leg_mode))
         cursor = mention.end
-    origins = [r.mention.place for r in roles if r.role == "origin" and r.mention.place]
+    origins = _narrowest([r.mention.place for r in roles if r.role == "origin" and r.mention.place])
     transits = [r.mention.place for r in roles if r.role == "transit" and r.mention.place]
     destinations = [r.mention.place for r in roles if r.role == "destination" and r.mention.place]
+    if not any(r.chained_from for r in roles):
+        destinations = _narrowest(destinations)
     # "…toward Bolivia and sometimes Paraguay, from where it is sent on to Brazil", "in
     # speedboats to Esmeraldas and then by road to Guayaquil, where it is put in containers
     # bound for Antwerp": the sentence is a chain of legs, split where the text hands on.
@@ -571,6 +590,13 @@ def _sentence_claim(
 _POINT_KINDS = frozenset({PlaceKind.CITY, PlaceKind.PORT, PlaceKind.AIRPORT})
 
 
+def _narrowest(places: list[Place]) -> list[Place]:
+    """Places without the countries that another of them lies in ("leaving Peru's Amazon
+    … from Pucallpa", "ingresó a Chile … hasta Antofagasta": Pucallpa, Antofagasta)."""
+    inner = {p.country for p in places if p.kind is not PlaceKind.COUNTRY and p.country}
+    return [p for p in places if not (p.kind is PlaceKind.COUNTRY and p.country in inner)]
+
+
 def _chain_claims(roles: Sequence[_Role], origins: list[Place], index: int) -> list[_Claim]:
     """The claims of a sentence that hands the drug on ("from where", "then", "donde").
 
@@ -582,8 +608,8 @@ def _chain_claims(roles: Sequence[_Role], origins: list[Place], index: int) -> l
     """
     segments: list[list[_Role]] = [[]]
     for role in roles:
-        if role.chained_from and segments[-1]:
-            segments.append([])
+        if role.chained_from and any(r.role == "destination" for r in segments[-1]):
+            segments.append([])  # a segment that reaches nowhere yet runs on into the next
         segments[-1].append(role)
 
     def places(segment: list[_Role], kind: str) -> list[Place]:
@@ -614,7 +640,7 @@ def _chain_claims(roles: Sequence[_Role], origins: list[Place], index: int) -> l
         if not goals or not hubs:
             continue
         then_mode = mode_of(segment) or mode
-        if mode and then_mode and then_mode != mode:
+        if (mode and then_mode and then_mode != mode) or not chain_origins:
             if pending.destinations:
                 claims.append(pending)
             pending = _Claim(
@@ -873,6 +899,13 @@ def _first(cues: Sequence[tuple[re.Pattern[str], str]], folded: str) -> str | No
     return None
 
 
+_PLACE_NOUN = re.compile(
+    r"(?:\b(?:the|el|los|la|las)\s+)?\b(?:ports?|puertos?|airports?|aeropuertos?)"
+    r"(?:\s+\w+)?\s+(?:of|de(?:l)?)(?:\s+(?:the|el|la))?\s*$"
+)
+_SEA_CUES = [(pattern, value) for pattern, value in _MODE_CUES if value == "maritime"]
+# "across the border": a land crossing unless the text names another way across.
+_BORDER = re.compile(r"\b(?:frontera|border)\b")
 _AT_SEA = re.compile(
     r"\b(?:sea|seas|coast\w*|ocean|pacific|atlantic|caribbean|offshore|nautical|mar|costas?|"
     r"costeras?|oceano|pacifico|atlantico|caribe|litoral|alta mar|high seas|islands?|islas?)\b"
@@ -884,7 +917,8 @@ def _sentence_mode(folded: str, context: str = "") -> str | None:
     ``context`` (the whole sentence) speaks of the sea or the coast, else on a river."""
     value = _first(_MODE_CUES, folded)
     if value == "boat":
-        return "maritime" if _AT_SEA.search(folded) or _AT_SEA.search(context) else "river"
+        at_sea = any(_AT_SEA.search(t) or _first(_SEA_CUES, t) for t in (folded, context))
+        return "maritime" if at_sea else "river"
     return value
 
 
