@@ -293,6 +293,7 @@ class _Claim:
     quantity: str | None = None
     period: str | None = None
     notes: list[str] = field(default_factory=list)
+    origin_inferred: bool = False  # the text did not name the origin in this claim
 
 
 def extract_routes(
@@ -363,9 +364,12 @@ def _document_routes(document: Document, gaz: Gazetteer) -> list[Route]:
         ):
             continue  # "did not say whether it was headed for", "detainees taken to Piura"
         stated_origins[index] = _marked_origins(document, index, by_sentence[index])
-        for claim in _sentence_claim(
+        sentence_claims = _sentence_claim(
             document, index, by_sentence[index], folded, previous_destinations, demonyms
-        ):
+        )
+        if not sentence_claims:
+            _restate_origin(claims, document, index, stated_origins[index], folded)
+        for claim in sentence_claims:
             previous = _previous_claim(claims, document, index)
             if not claim.origins and previous is not None and _FROM_THERE.search(folded):
                 # "Desde allí la droga continuaría hasta Manaos": from the last place reached.
@@ -373,8 +377,25 @@ def _document_routes(document: Document, gaz: Gazetteer) -> list[Route]:
                 claim.sentences.insert(0, previous.sentences[-1])
                 claim.notes.append("origin: where the sentence before left the drug")
             _carry_origin(claim, document, index, stated_origins)
+            if (
+                not claim.origins
+                and previous is not None
+                and max(previous.sentences) == index - 1
+                and not _FOUND.search(folded)
+            ):
+                # "…llegaba a México en avionetas. Hoy la mayor parte viaja por mar hasta
+                # Oaxaca": the flow the sentence before described, from the same origin.
+                goals = {p.id for p in claim.destinations + claim.transits}
+                carried = [p for p in previous.origins if p.id not in goals]
+                if carried:
+                    claim.origins = carried
+                    claim.sentences.insert(0, min(previous.sentences))
+                    claim.confidence -= 0.2
+                    claim.origin_inferred = previous.origin_inferred
+                    claim.notes.append("origin of the route in the sentence before")
             _fill_origin(claim, document, index, mentions, focus, folded, demonyms, gaz)
             _refine_origin(claim, document, index, mentions)
+            _start_at_transit(claim)
             mode = (
                 claim.mode_hint
                 or _sentence_mode(folded)
@@ -417,6 +438,62 @@ def _previous_claim(claims: Sequence[_Claim], document: Document, index: int) ->
         document.sentences[sentence][1] : document.sentences[index][0]
     ]
     return None if "\n" in between else last
+
+
+def _start_at_transit(claim: _Claim) -> None:
+    """ "Ingresa a Bolivia por Desaguadero y luego es llevada a Chile": with no origin to
+    be found, what is known of the route starts at its widest transit (a country before a
+    town), unless that lies in the destination's own country."""
+    if claim.origins or not claim.transits:
+        return
+    broad = [p for p in claim.transits if p.kind not in _POINT_KINDS]
+    start = broad[-1] if broad else claim.transits[0]
+    if start.country and start.country in {p.country for p in claim.destinations}:
+        return
+    claim.transits = claim.transits[claim.transits.index(start) + 1 :]
+    claim.origins = [start]
+    claim.confidence -= 0.1
+    claim.notes.append(f"origin unknown: the route starts at {start.name}")
+
+
+def _restate_origin(
+    claims: list[_Claim],
+    document: Document,
+    index: int,
+    origins: Sequence[Place],
+    folded: str,
+) -> None:
+    """ "…seized in Yacuiba was bound for Buenos Aires. It had come by bus from
+    Cochabamba": a sentence that names only where the drug came from extends the route
+    before it, whose origin was inferred (the place it was found), back to that origin —
+    as one route when the mode agrees, else as a leg of its own to the inferred origin."""
+    previous = _previous_claim(claims, document, index)
+    if previous is None or not origins or not previous.origin_inferred:
+        return
+    hubs = [p for p in previous.origins if p.id not in {o.id for o in origins}]
+    if not hubs:
+        return
+    mode = _sentence_mode(folded)
+    if mode and (previous.mode is Mode.UNKNOWN or previous.mode.value == mode):
+        previous.transits = [*hubs[:1], *previous.transits]
+        previous.origins = [*origins]
+        previous.mode = Mode(mode)
+        previous.sentences = sorted({*previous.sentences, index})
+        previous.origin_inferred = False
+        previous.notes.append("origin stated in the sentence after")
+        return
+    claims.append(
+        _Claim(
+            origins=[*origins],
+            transits=[],
+            destinations=hubs[:1],
+            mode=Mode(mode) if mode else Mode.UNKNOWN,
+            sentences=[index],
+            confidence=0.6,
+            commodity=previous.commodity,
+            notes=[f"the drug came to {hubs[0].name} from here"],
+        )
+    )
 
 
 def _link_chain(previous: _Claim, claim: _Claim, claims: list[_Claim]) -> bool:
@@ -640,7 +717,7 @@ def _chain_claims(roles: Sequence[_Role], origins: list[Place], index: int) -> l
         if not goals or not hubs:
             continue
         then_mode = mode_of(segment) or mode
-        if (mode and then_mode and then_mode != mode) or not chain_origins:
+        if mode and then_mode and then_mode != mode:
             if pending.destinations:
                 claims.append(pending)
             pending = _Claim(
@@ -755,6 +832,7 @@ def _fill_origin(
         rank = {PlaceKind.AIRPORT: 0, PlaceKind.PORT: 0, PlaceKind.CITY: 1, PlaceKind.AREA: 2}
         leaving.sort(key=lambda p: rank.get(p.kind, 3))
         claim.origins = [leaving[0]]
+        claim.origin_inferred = True
         claim.confidence -= 0.15
         claim.notes.append("origin: the place the drug was leaving when found")
         return
@@ -769,6 +847,7 @@ def _fill_origin(
         if start <= d_start < end and code not in targets and actor:
             try:
                 claim.origins = [gaz.get(f"iso3166:{code}")]
+                claim.origin_inferred = True
             except LookupError:
                 continue
             claim.confidence -= 0.2
@@ -781,6 +860,7 @@ def _fill_origin(
         for mention in reversed([m for m in mentions if m.sentence < index]):
             if mention.place and mention.place.kind in kinds:
                 claim.origins = [mention.place]
+                claim.origin_inferred = True
                 claim.sentences.insert(0, mention.sentence)
                 claim.confidence -= 0.15
                 claim.notes.append(f"origin from '{anaphor.pattern[:20]}…'")
@@ -807,6 +887,7 @@ def _fill_origin(
                     ports.append(m)
         if ports:
             claim.origins = [m.place for m in ports if m.place and m.place.id not in targets]
+            claim.origin_inferred = True
             claim.sentences = sorted({*claim.sentences, *(m.sentence for m in ports)})
             claim.confidence -= 0.25
             claim.notes.append("origin: the ports the article names")
@@ -818,6 +899,7 @@ def _fill_origin(
                 and country.country not in {p.country for p in claim.destinations}
             ):
                 claim.origins = [country]
+                claim.origin_inferred = True
                 claim.confidence -= 0.25
                 claim.notes.append("origin: the country the article is about")
 
