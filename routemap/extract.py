@@ -95,7 +95,7 @@ _MOVEMENT = re.compile(
     r"ingres\w*|trajer\w*|trae\w*|cruz\w*|pasa\w*|circula\w*|desvi\w*|puente aereo|"
     r"head(?:s|ed|ing)?|took off|taken off|take off|land(?:s|ed|ing)?|sail\w*|despeg\w*|"
     r"aterriz\w*|zarp\w*|dirig\w*|transshipped|loaded|cargad\w*|embarc\w*|proced\w*|"
-    r"proven\w*|destination|delivered|entreg\w*)\b"
+    r"proven\w*|destination|delivered|entreg\w*|continu\w*|sigu\w*|sigue)\b"
 )
 
 # Markers read backwards from a place: the last one before it sets its role. Between a
@@ -122,7 +122,7 @@ _ORIGIN = _markers(
     r"\bfrom|\bout of|\bleav(?:e|es|ing)|\bleft|\bdepart(?:s|ed|ing)?(?: from)?|"
     r"\boriginat\w* (?:in|from)|\bproduced in|\bprocessed in|\bsourced (?:in|from)|"
     r"\bloaded (?:in|at|on)|\bsail\w* from|\bbu(?:y|ys|ying|ought)|\bcompra\w*|"
-    r"\bgathered (?:in|at)|\bacopi\w* en|\b(?:tak(?:e|es|ing|en)|took) off from|"
+    r"\bgathered (?:in|at|around)|\bboard\w* (?:at|in)|\bacopi\w* en|\b(?:tak(?:e|es|ing|en)|took) off from|"
     r"\bdesde|\bsal(?:e|en|ia|ian|io|ieron|ir|iendo|ida|idas|ido|idos) de(?:l)?|"
     r"\bpart(?:e|en|io|ieron|ia|ian) de(?:l)?|\bzarp\w* (?:de(?:l)?|desde)|"
     r"\bdespeg\w* (?:de(?:l)?|desde)|\bproced\w* de(?:l)?|\bproven\w* de(?:l)?|"
@@ -178,9 +178,12 @@ _FROM_WHERE = re.compile(
 )
 # "From there", "desde allí": the sentence goes on from where the one before ended.
 _FROM_THERE = re.compile(
-    r"\b(?:from there|from where|from that (?:city|port|town|point)|desde alli|desde ahi|"
-    r"de alli|de ahi|desde alla|desde esa ciudad|desde ese puerto|desde ese punto|"
-    r"once there|una vez alli)\b"
+    r"\b(?:from there|from where|desde alli|desde ahi|de alli|de ahi|desde alla|once there|"
+    r"una vez alli|then|luego|afterwards|despues|posteriormente|"
+    r"from (?:the|that|this) (?:ranch|farm|strip|airstrip|port|city|town|point|warehouse|"
+    r"village|camp|coast|border)|desde (?:la|el|esa|ese|esta|este|dicha|dicho) (?:finca|"
+    r"estancia|pista|puerto|ciudad|localidad|almacen|hacienda|punto|costa|frontera))\b"
+    r"|^\s*(?:there|alli|ahi)\b"
 )
 # A sentence that denies, doubts or leaves open the movement states no route.
 _NEGATED = re.compile(
@@ -593,7 +596,9 @@ def _sentence_claim(
         lead = re.sub(r"\s+", " ", lead)
         tail = text[mention.end : mention.end + 40]
         role = "context"
-        if _ORIGIN.search(lead) and not _EMPTY.search(lead):
+        if _EMPTY.search(lead):
+            pass  # "flown empty from", "returned empty to": no drug moves on that leg
+        elif _ORIGIN.search(lead):
             role = "origin"
         elif _TRANSIT.search(lead):
             role = "transit"
