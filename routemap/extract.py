@@ -111,7 +111,7 @@ _NOUN_PHRASE = (
     rf"(?:\s+(?:the|el|la|los|las|a|an|un|una|unos|unas))?(?:\s+{_FILLER_WORD}){{0,3}}?"
     r"\s+(?:of|de(?:l)?|in|en|at|near|cerca de(?:l)?|off)"
 )
-_TAIL = rf"(?:{_NOUN_PHRASE})?(?:\s+(?:the|el|la|los|las))?\s*$"
+_TAIL = rf"(?:{_NOUN_PHRASE}){{0,2}}(?:\s+(?:the|el|la|los|las))?\s*$"
 
 
 def _markers(words: str) -> re.Pattern[str]:
@@ -371,7 +371,14 @@ def _document_routes(document: Document, gaz: Gazetteer) -> list[Route]:
             document, index, by_sentence[index], folded, previous_destinations, demonyms
         )
         if not sentence_claims:
-            _restate_origin(claims, document, index, stated_origins[index], folded)
+            _restate_origin(
+                claims,
+                document,
+                index,
+                stated_origins[index],
+                folded,
+                _found_at(document, index - 1, by_sentence, folded_sentences),
+            )
         for claim in sentence_claims:
             previous = _previous_claim(claims, document, index)
             if not claim.origins and previous is not None and _FROM_THERE.search(folded):
@@ -443,6 +450,27 @@ def _previous_claim(claims: Sequence[_Claim], document: Document, index: int) ->
     return None if "\n" in between else last
 
 
+def _found_at(
+    document: Document,
+    index: int,
+    by_sentence: dict[int, list[Mention]],
+    folded_sentences: dict[int, str],
+) -> tuple[int, Place] | None:
+    """Where the sentence ``index`` (same paragraph as the next) says drugs were found:
+    its narrowest place, when it tells of a seizure."""
+    if index < 0 or index not in by_sentence or not _FOUND.search(folded_sentences[index]):
+        return None
+    between = (document.flow or document.text)[
+        document.sentences[index][1] : document.sentences[index + 1][0]
+    ]
+    if "\n" in between:
+        return None
+    places = _narrowest([m.place for m in by_sentence[index] if m.place])
+    rank = {PlaceKind.AIRPORT: 0, PlaceKind.PORT: 0, PlaceKind.CITY: 1, PlaceKind.REGION: 2}
+    places.sort(key=lambda p: rank.get(p.kind, 3))
+    return (index, places[0]) if places else None
+
+
 def _start_at_transit(claim: _Claim) -> None:
     """ "Ingresa a Bolivia por Desaguadero y luego es llevada a Chile": with no origin to
     be found, what is known of the route starts at its widest transit (a country before a
@@ -465,12 +493,29 @@ def _restate_origin(
     index: int,
     origins: Sequence[Place],
     folded: str,
+    found: tuple[int, Place] | None = None,
 ) -> None:
     """ "…seized in Yacuiba was bound for Buenos Aires. It had come by bus from
     Cochabamba": a sentence that names only where the drug came from extends the route
     before it, whose origin was inferred (the place it was found), back to that origin —
     as one route when the mode agrees, else as a leg of its own to the inferred origin."""
     previous = _previous_claim(claims, document, index)
+    if previous is None and origins and found is not None:
+        # "…found a plane abandoned on a ranch in Alto Paraguay. It had flown in from
+        # Beni": the drug came from there to where it was found.
+        mode = _sentence_mode(folded)
+        claims.append(
+            _Claim(
+                origins=[*origins],
+                transits=[],
+                destinations=[found[1]],
+                mode=Mode(mode) if mode else Mode.UNKNOWN,
+                sentences=[found[0], index],
+                confidence=0.6,
+                notes=[f"the drug was found at {found[1].name}"],
+            )
+        )
+        return
     if previous is None or not origins or not previous.origin_inferred:
         return
     hubs = [p for p in previous.origins if p.id not in {o.id for o in origins}]
