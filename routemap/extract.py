@@ -122,7 +122,8 @@ _ORIGIN = _markers(
     r"\bfrom|\bout of|\bleav(?:e|es|ing)|\bleft|\bdepart(?:s|ed|ing)?(?: from)?|"
     r"\boriginat\w* (?:in|from)|\bproduced in|\bprocessed in|\bsourced (?:in|from)|"
     r"\bloaded (?:in|at|on)|\bsail\w* from|\bbu(?:y|ys|ying|ought)|\bcompra\w*|"
-    r"\bgathered (?:in|at|around)|\bboard\w* (?:at|in)|\bacopi\w* en|\b(?:tak(?:e|es|ing|en)|took) off from|"
+    r"\bgathered (?:in|at|around)|\bboard\w* (?:at|in)|\bacopi\w* en|"
+    r"\b(?:tak(?:e|es|ing|en)|took) off from|"
     r"\bdesde|\bsal(?:e|en|ia|ian|io|ieron|ir|iendo|ida|idas|ido|idos) de(?:l)?|"
     r"\bpart(?:e|en|io|ieron|ia|ian) de(?:l)?|\bzarp\w* (?:de(?:l)?|desde)|"
     r"\bdespeg\w* (?:de(?:l)?|desde)|\bproced\w* de(?:l)?|\bproven\w* de(?:l)?|"
@@ -362,9 +363,7 @@ def _document_routes(document: Document, gaz: Gazetteer) -> list[Route]:
         folded = folded_sentences[index]
         if not (_MOVEMENT.search(folded) or _sentence_mode(folded)):
             continue  # nothing moves: no route (a destination marker needs a carrier)
-        if _NEGATED.search(folded) or (
-            _PEOPLE_MOVED.search(folded) and not _CARGO.search(folded)
-        ):
+        if _NEGATED.search(folded) or (_PEOPLE_MOVED.search(folded) and not _CARGO.search(folded)):
             continue  # "did not say whether it was headed for", "detainees taken to Piura"
         stated_origins[index] = _marked_origins(document, index, by_sentence[index])
         sentence_claims = _sentence_claim(

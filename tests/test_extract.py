@@ -130,9 +130,94 @@ def test_seizure_site_is_where_the_drug_got_to() -> None:
     ]
 
 
-def test_heldout_passages_never_crash() -> None:
-    """Passages written by someone who never saw the extractor: it must not fail on any."""
-    path = Path(__file__).parent / "data" / "routes" / "heldout.yaml"
+@pytest.mark.parametrize("name", ["heldout.yaml", "heldout2.yaml", "heldout3.yaml"])
+def test_heldout_passages_never_crash(name: str) -> None:
+    """Passages written without the extractor's output in view: it must not fail on any
+    (their scores are measured by benchmarks/extract_routes.py, not asserted)."""
+    path = Path(__file__).parent / "data" / "routes" / name
     for entry in yaml.safe_load(path.read_text(encoding="utf-8")):
         for route in extract_routes(entry["text"]):
             assert route.citations and 0 < route.confidence <= 1
+
+
+def _scored(name: str) -> tuple[float, float]:
+    """Precision and recall over one annotated set (origin, destination, mode)."""
+    path = Path(__file__).parent / "data" / "routes" / name
+    right = extra = missed = 0
+    for entry in yaml.safe_load(path.read_text(encoding="utf-8")):
+        got = {_key(r) for r in extract_routes(entry["text"])}
+        want = {(e["origin"], e["destination"], e["mode"]) for e in entry["routes"]}
+        right += len(got & want)
+        extra += len(got - want)
+        missed += len(want - got)
+    return right / max(1, right + extra), right / max(1, right + missed)
+
+
+def test_development_set_floor() -> None:
+    """dev3.yaml (28 passages, en + es) was written for development: a floor below the
+    figure measured when it was added (P 0.74, R 0.74 by exact ids), so that a change that
+    loses much of it fails."""
+    precision, recall = _scored("dev3.yaml")
+    assert precision >= 0.65 and recall >= 0.65, (precision, recall)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (  # passive voice, seizure at the destination
+            "Customs officers in Hamburg found 1.5 tonnes of cocaine in a container that had "
+            "been shipped from the Ecuadorian port of Puerto Bolívar.",
+            {("locode:ECPBO", "locode:DEHAM", "maritime")},
+        ),
+        (  # procedente de … con destino a, by truck
+            "La droga, procedente de Aucayacu, era trasladada en un camión con destino a Chiclayo.",
+            {("geonames:3699516", "geonames:3698350", "land")},
+        ),
+        (  # a courier arrested at the airport, not her nationality
+            "Un ciudadano nigeriano fue detenido en el Aeropuerto Internacional Jorge Chávez "
+            "cuando intentaba embarcar en un vuelo rumbo a Madrid con 3 kilos de cocaína.",
+            {("icao:SPJC", "geonames:3117735", "air")},
+        ),
+        (  # a place name with "Puerto" in it names no mode: the river does
+            "La embarcación navegaba por el río Putumayo desde Puerto Leguízamo en ruta a "
+            "Puerto Asís con 200 kilos de marihuana.",
+            {("geonames:3671437", "geonames:3671549", "river")},
+        ),
+        (  # the mode changes at each hand-over within one sentence
+            "La droga llegó desde Ecuador en lanchas rápidas a la costa de Tumaco y luego fue "
+            "llevada por tierra hasta Cali, donde se cargó en avionetas con destino a Honduras.",
+            {
+                ("iso3166:EC", "locode:COTCO", "maritime"),
+                ("geonames:3666640", "geonames:3687925", "land"),
+                ("geonames:3687925", "iso3166:HN", "air"),
+            },
+        ),
+    ],
+)
+def test_general_patterns(text: str, expected: set[tuple[str, str, str]]) -> None:
+    assert {_key(r) for r in extract_routes(text)} >= expected
+
+
+def test_chain_across_sentences_is_one_route() -> None:
+    text = (
+        "Cocaine travels down the Ucayali river from Pucallpa to Iquitos on cargo boats. "
+        "From Iquitos, traffickers send it on by boat to Tabatinga."
+    )
+    routes = extract_routes(text)
+    assert [(r.origin.name, [t.name for t in r.transits], r.destination.name) for r in routes] == [
+        ("Pucallpa", ["Iquitos"], "Tabatinga")
+    ]
+    assert len(routes[0].citations) == 2
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Police did not say whether the cocaine found in Tumbes was headed for Ecuador.",
+        "La Policía descartó que la droga hallada en Desaguadero tuviera como destino Bolivia.",
+        "The two suspects were arrested in Tumbes and taken to Piura for questioning.",
+        "Los tripulantes fueron capturados y trasladados a Buenaventura.",
+    ],
+)
+def test_denied_movement_and_moved_detainees_give_no_route(text: str) -> None:
+    assert len(extract_routes(text)) == 0
