@@ -78,7 +78,7 @@ _MODE_CUES = _cues(
         r"trucks?|truckloads?|trucked|trucking|camion(?:es|etas?)?|pick ?ups?|tractomulas?|"
         r"trailers?|furgon(?:es|etas?)?|roads?|carreteras?|carretera|highways?|"
         r"border crossings?|pasos? fronterizos?|on foot|a pie|mochileros?|backpackers?|"
-        r"vehicles?|vehiculos?|cars?|sedans?|autos?|buses?|micros?|colectivos?|"
+        r"vehicles?|vehiculos?|cars?|sedans?|autos?|bus(?:es)?|micros?|colectivos?|"
         r"motorcycles?|motos?|motocicletas?|overland|por tierra|by land|by road|driven|drove",
         "land",
     ),
@@ -243,7 +243,10 @@ _FOUND = re.compile(
     r"board\w*|depart\w*|incaut\w*|decomis\w*|detenid\w*|detuv\w*|hall\w*|encontr\w*|"
     r"embarc\w*|despeg\w*|intervin\w*|interven\w*)\b"
 )
-_BOUND_AFTER = re.compile(r"^[-‐–]bound\b")
+_BOUND_AFTER = re.compile(
+    r"^[-‐–]bound\b|^\s*,?\s*(?:as|como) (?:its|their|su|sus) (?:final |ultimo )?destin",
+    re.IGNORECASE,
+)
 _POSSESSIVE_SOURCE = re.compile(
     r"^['’]s\s+(?:air ?bridge|cocaine|drug|route|exports?|coca|production|heroin)"
 )
@@ -674,7 +677,8 @@ def _sentence_claim(
     # "…toward Bolivia and sometimes Paraguay, from where it is sent on to Brazil", "in
     # speedboats to Esmeraldas and then by road to Guayaquil, where it is put in containers
     # bound for Antwerp": the sentence is a chain of legs, split where the text hands on.
-    if any(r.chained_from for r in roles):
+    goal_modes = [r.leg_mode for r in roles if r.role == "destination" and r.leg_mode]
+    if any(r.chained_from for r in roles) or len(set(goal_modes)) > 1:
         return _chain_claims(roles, origins, index)
     if not destinations and origins and _FOUND.search(folded):
         # "seized at Manzanillo … cargo that had been shipped from Buenaventura": the drug
@@ -734,7 +738,12 @@ def _chain_claims(roles: Sequence[_Role], origins: list[Place], index: int) -> l
     """
     segments: list[list[_Role]] = [[]]
     for role in roles:
-        if role.chained_from and any(r.role == "destination" for r in segments[-1]):
+        reached = [r for r in segments[-1] if r.role == "destination"]
+        current = next((r.leg_mode for r in segments[-1] if r.leg_mode), None)
+        switched = (
+            role.role == "destination" and role.leg_mode and current and role.leg_mode != current
+        )
+        if (role.chained_from or switched) and reached:
             segments.append([])  # a segment that reaches nowhere yet runs on into the next
         segments[-1].append(role)
 
@@ -832,10 +841,15 @@ def _marked_origins(document: Document, index: int, mentions: Sequence[Mention])
     text = document.flow or document.text
     start = document.sentences[index][0]
     found = []
-    for mention in mentions:
-        lead = re.sub(
-            r"\s+", " ", fold_for_scan(text[max(start, mention.start - 60) : mention.start])
-        )
+    lead_start: int | None = None
+    for number, mention in enumerate(mentions):
+        following = mentions[number + 1] if number + 1 < len(mentions) else None
+        if following and re.match(r"^['’]s\s+$", text[mention.end : following.start]):
+            lead_start = mention.start  # "from Bolivia's Beni region": Beni
+            continue
+        end = lead_start if lead_start is not None else mention.start
+        lead_start = None
+        lead = re.sub(r"\s+", " ", fold_for_scan(text[max(start, end - 60) : end]))
         if mention.place and _ORIGIN.search(lead) and not _EMPTY.search(lead):
             found.append(mention.place)
     return found
@@ -887,7 +901,7 @@ def _fill_origin(
         return
     # "representatives of the Aztec cartel come to Peru": the cartel's country.
     start, end = document.sentences[index]
-    targets = {p.country for p in claim.destinations + claim.transits}
+    targets = {p.country for p in claim.destinations}  # "Peruvian cocaine … via Tumbes"
     flow = document.flow or document.text
     for d_start, d_end, code in demonyms:
         actor = _ACTOR_AFTER.match(flow[d_end : d_end + 40]) or _COMMODITY_BEFORE.search(
