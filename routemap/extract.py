@@ -243,6 +243,7 @@ _FOUND = re.compile(
     r"board\w*|depart\w*|incaut\w*|decomis\w*|detenid\w*|detuv\w*|hall\w*|encontr\w*|"
     r"embarc\w*|despeg\w*|intervin\w*|interven\w*)\b"
 )
+_FINAL_AFTER = re.compile(r"^\s*,?\s*(?:as|como) (?:its|their|su|sus) (?:final |ultimo )?destin")
 _BOUND_AFTER = re.compile(
     r"^[-‐–]bound\b|^\s*,?\s*(?:as|como) (?:its|their|su|sus) (?:final |ultimo )?destin",
     re.IGNORECASE,
@@ -301,6 +302,7 @@ class _Claim:
     period: str | None = None
     notes: list[str] = field(default_factory=list)
     origin_inferred: bool = False  # the text did not name the origin in this claim
+    found_here: bool = False  # the destination is where the drug was found
 
 
 def extract_routes(
@@ -388,6 +390,21 @@ def _document_routes(document: Document, gaz: Gazetteer) -> list[Route]:
                 claim.origins = [*previous.destinations]
                 claim.sentences.insert(0, previous.sentences[-1])
                 claim.notes.append("origin: where the sentence before left the drug")
+            if not claim.origins and not _FOUND.search(folded):
+                # "Marines seized … at Manzanillo. Once cleared, much of it is trucked north
+                # to the United States": on from where it was found.
+                found_at = [
+                    p
+                    for c in claims
+                    if c.found_here and max(c.sentences) == index - 1
+                    for p in c.destinations
+                    if p.id not in {g.id for g in claim.destinations}
+                ]
+                if found_at:
+                    claim.origins = list({p.id: p for p in found_at}.values())
+                    claim.sentences.insert(0, index - 1)
+                    claim.confidence -= 0.2
+                    claim.notes.append("origin: where the sentence before found the drug")
             _carry_origin(claim, document, index, stated_origins)
             if (
                 not claim.origins
@@ -515,6 +532,7 @@ def _restate_origin(
                 sentences=[found[0], index],
                 confidence=0.6,
                 notes=[f"the drug was found at {found[1].name}"],
+                found_here=True,
             )
         )
         return
@@ -618,6 +636,7 @@ def _sentence_claim(
     sentence_start = document.sentences[index][0]
     text = document.flow or document.text
     spanish = len(_SPANISH.findall(folded)) > len(_ENGLISH.findall(folded))
+    final = False  # "with the port of Santos as its final destination"
     roles: list[_Role] = []
     cursor = sentence_start
     between = False
@@ -658,6 +677,7 @@ def _sentence_claim(
             between = False
         if _BOUND_AFTER.search(tail):
             role = "destination"
+            final = final or bool(_FINAL_AFTER.search(tail))
         elif role == "context" and _POSSESSIVE_SOURCE.search(tail):
             role = "origin"
         sent_on = bool(_FROM_WHERE.search(lead)) and role == "destination"
@@ -674,12 +694,15 @@ def _sentence_claim(
     destinations = [r.mention.place for r in roles if r.role == "destination" and r.mention.place]
     if not any(r.chained_from for r in roles):
         destinations = _narrowest(destinations)
+    if final and len(destinations) > 1:  # the others are on the way
+        transits, destinations = [*transits, *destinations[:-1]], destinations[-1:]
     # "…toward Bolivia and sometimes Paraguay, from where it is sent on to Brazil", "in
     # speedboats to Esmeraldas and then by road to Guayaquil, where it is put in containers
     # bound for Antwerp": the sentence is a chain of legs, split where the text hands on.
     goal_modes = [r.leg_mode for r in roles if r.role == "destination" and r.leg_mode]
     if any(r.chained_from for r in roles) or len(set(goal_modes)) > 1:
         return _chain_claims(roles, origins, index)
+    found_here = False
     if not destinations and origins and _FOUND.search(folded):
         # "seized at Manzanillo … cargo that had been shipped from Buenaventura": the drug
         # got as far as where it was found.
@@ -689,6 +712,7 @@ def _sentence_claim(
             if r.role == "context" and r.mention.place and r.mention.place not in origins
         ]
         destinations = [p for p in found_at if p.kind is not PlaceKind.COUNTRY] or found_at
+        found_here = bool(destinations)
     if not destinations and transits and origins:
         destinations, transits = transits[-1:], transits[:-1]  # "from VRAEM through Cusco"
     if not destinations and transits and not origins:
@@ -713,6 +737,7 @@ def _sentence_claim(
             confidence=0.9 if explicit else 0.7,
             context=context,
             mode_hint=modes.pop() if len(modes) == 1 else None,
+            found_here=found_here,
         )
     ]
 
