@@ -95,7 +95,8 @@ _MOVEMENT = re.compile(
     r"ingres\w*|trajer\w*|trae\w*|cruz\w*|pasa\w*|circula\w*|desvi\w*|puente aereo|"
     r"head(?:s|ed|ing)?|took off|taken off|take off|land(?:s|ed|ing)?|sail\w*|despeg\w*|"
     r"aterriz\w*|zarp\w*|dirig\w*|transshipped|loaded|cargad\w*|embarc\w*|proced\w*|"
-    r"proven\w*|destination|delivered|entreg\w*|continu\w*|sigu\w*|sigue)\b"
+    r"proven\w*|destination|delivered|entreg\w*|continu\w*|sigu\w*|sigue|introduc\w*|"
+    r"transshipped|transbord\w*)\b"
 )
 
 # Markers read backwards from a place: the last one before it sets its role. Between a
@@ -243,6 +244,12 @@ _FOUND = re.compile(
     r"board\w*|depart\w*|incaut\w*|decomis\w*|detenid\w*|detuv\w*|hall\w*|encontr\w*|"
     r"embarc\w*|despeg\w*|intervin\w*|interven\w*)\b"
 )
+# "Buenaventura, Colombia", "Puerto Bolívar, en la provincia de El Oro", "Desaguadero (Puno)"
+_WHERE_IT_LIES = re.compile(
+    r"^\s*(?:,|\()\s*(?:(?:en|in)\s+)?(?:(?:la|el|the)\s+)?(?:(?:provincia|departamento|"
+    r"estado|region|región|province|department|state|region)\s+(?:de(?:l)?|of)\s+)?$",
+    re.IGNORECASE,
+)
 _FINAL_AFTER = re.compile(r"^\s*,?\s*(?:as|como) (?:its|their|su|sus) (?:final |ultimo )?destin")
 _BOUND_AFTER = re.compile(
     r"^[-‐–]bound\b|^\s*,?\s*(?:as|como) (?:its|their|su|sus) (?:final |ultimo )?destin",
@@ -303,6 +310,7 @@ class _Claim:
     notes: list[str] = field(default_factory=list)
     origin_inferred: bool = False  # the text did not name the origin in this claim
     found_here: bool = False  # the destination is where the drug was found
+    only_transits: bool = False  # the sentence names only places passed through
 
 
 def extract_routes(
@@ -385,6 +393,13 @@ def _document_routes(document: Document, gaz: Gazetteer) -> list[Route]:
             )
         for claim in sentence_claims:
             previous = _previous_claim(claims, document, index)
+            if claim.only_transits and previous is not None and previous.origins:
+                # "…had left Guayaquil. The container was transshipped at Manzanillo": a
+                # stop on the route the sentence before told.
+                stops = {p.id for p in previous.origins + previous.transits + previous.destinations}
+                previous.transits += [p for p in claim.destinations if p.id not in stops]
+                previous.sentences = sorted({*previous.sentences, index})
+                continue
             if not claim.origins and previous is not None and _FROM_THERE.search(folded):
                 # "Desde allí la droga continuaría hasta Manaos": from the last place reached.
                 claim.origins = [*previous.destinations]
@@ -651,9 +666,10 @@ def _sentence_claim(
             previous is not None
             and mention.place is not None
             and previous.place is not None
-            and mention.place.kind is PlaceKind.COUNTRY
+            and mention.place.kind in (PlaceKind.COUNTRY, PlaceKind.REGION)
+            and previous.place.kind is not PlaceKind.COUNTRY
             and previous.place.country == mention.place.country
-            and re.match(r"^\s*(?:,\s*(?:en|in)?|\()\s*$", text[previous.end : mention.start])
+            and _WHERE_IT_LIES.match(text[previous.end : mention.start])
         ):
             continue  # "Buenaventura, Colombia": the country only says where the town is
         lead_end = qualifier if qualifier is not None else mention.start
@@ -715,7 +731,8 @@ def _sentence_claim(
         found_here = bool(destinations)
     if not destinations and transits and origins:
         destinations, transits = transits[-1:], transits[:-1]  # "from VRAEM through Cusco"
-    if not destinations and transits and not origins:
+    only_transits = not destinations and bool(transits) and not origins
+    if only_transits:
         destinations, transits = transits[-1:], transits[:-1]
     if not destinations:
         return []
@@ -738,6 +755,7 @@ def _sentence_claim(
             context=context,
             mode_hint=modes.pop() if len(modes) == 1 else None,
             found_here=found_here,
+            only_transits=only_transits,
         )
     ]
 
