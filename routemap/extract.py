@@ -165,6 +165,7 @@ _SPANISH = re.compile(r"\b(?:el|la|los|las|del|que|por|con|una|fue|desde|hacia|h
 _ENGLISH = re.compile(r"\b(?:the|of|and|was|were|from|with|that|to|by|for)\b")
 # "the plane had taken off empty from Cobija": where a plane leaves empty is no origin.
 _EMPTY = re.compile(r"\b(?:empty|unloaded|vaci[ao]s?|sin carga|without (?:any )?cargo)\b")
+_BOUNDARY = re.compile(r"\b(?:border|frontera|boundary|limite|limites)\b")  # "the border between"
 _BETWEEN = re.compile(r"(?:\bbetween|\bentre)(?:\s+(?:the|el|la))?\s*$")
 _LIST_GLUE = re.compile(
     r"^\s*$|^\s*(?:,|and|y|e|or|o|as well as|asi como|and sometimes|y a veces|and occasionally|"
@@ -340,6 +341,15 @@ def extract_routes(
 def _sentence_text(document: Document, index: int) -> str:
     start, end = document.sentences[index]
     return (document.flow or document.text)[start:end]
+
+
+def _is_dateline(text: str, mention: Mention) -> bool:
+    """ "LIMA, March 12 —", "ANTWERP, Belgium (AP) —": where the story was filed, which is
+    weaker evidence of where the drug was than a place the sentence itself names."""
+    line_start = text.rfind("\n", 0, mention.start) + 1
+    if text[line_start : mention.start].strip():
+        return False
+    return bool(re.match(r"^[^.\n]{0,40}?[—–]|^\s*(?:,[^.\n]{0,40})?\(\w+\)", text[mention.end :]))
 
 
 def _masked_sentence(document: Document, index: int, mentions: Sequence[Mention]) -> str:
@@ -686,7 +696,7 @@ def _sentence_claim(
             role = "transit"
         elif _DESTINATION.search(lead) or (spanish and _DESTINATION_A.search(lead)):
             role = "destination"
-        elif _BETWEEN.search(lead):
+        elif _BETWEEN.search(lead) and not _BOUNDARY.search(lead):
             role, between = "origin", True  # "the air bridge between Peru and Bolivia"
         elif roles and _LIST_GLUE.search(lead) and roles[-1].role != "context":
             role = "destination" if between else roles[-1].role
@@ -723,6 +733,13 @@ def _sentence_claim(
         # "seized at Manzanillo … cargo that had been shipped from Buenaventura": the drug
         # got as far as where it was found.
         found_at = [
+            r.mention.place
+            for r in roles
+            if r.role == "context"
+            and r.mention.place
+            and r.mention.place not in origins
+            and not _is_dateline(text, r.mention)
+        ] or [
             r.mention.place
             for r in roles
             if r.role == "context" and r.mention.place and r.mention.place not in origins
