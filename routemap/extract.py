@@ -312,6 +312,7 @@ class _Claim:
     origin_inferred: bool = False  # the text did not name the origin in this claim
     found_here: bool = False  # the destination is where the drug was found
     only_transits: bool = False  # the sentence names only places passed through
+    passed_through: bool = False  # its destination is the last place it names as passed
 
 
 def extract_routes(
@@ -403,6 +404,13 @@ def _document_routes(document: Document, gaz: Gazetteer) -> list[Route]:
             )
         for claim in sentence_claims:
             previous = _previous_claim(claims, document, index)
+            if claim.passed_through and _complete_route(
+                claim,
+                previous,
+                _found_at(document, index - 1, by_sentence, folded_sentences),
+                index,
+            ):
+                continue
             if claim.only_transits and previous is not None and previous.origins:
                 # "…had left Guayaquil. The container was transshipped at Manzanillo": a
                 # stop on the route the sentence before told.
@@ -513,6 +521,31 @@ def _found_at(
     rank = {PlaceKind.AIRPORT: 0, PlaceKind.PORT: 0, PlaceKind.CITY: 1, PlaceKind.REGION: 2}
     places.sort(key=lambda p: rank.get(p.kind, 3))
     return (index, places[0]) if places else None
+
+
+def _complete_route(
+    claim: _Claim, previous: _Claim | None, found: tuple[int, Place] | None, index: int
+) -> bool:
+    """A sentence that says where the drug left and what it passed, but not where it went:
+    "…arrived at Barajas on a flight from Lima. The couriers had boarded at Jorge Chávez
+    and changed planes in Guarulhos" details the route before it (returns True: the claim
+    is folded in); "…found at Gioia Tauro. The container was loaded at Guayaquil and
+    called at Cartagena" ends where the drug was found."""
+    passed = [*claim.transits, *claim.destinations]
+    if previous is not None and previous.origins and max(previous.sentences) == index - 1:
+        countries = {p.country for p in previous.origins}
+        if all(o.country in countries for o in claim.origins):
+            goals = {p.id for p in previous.destinations}
+            previous.origins = [*claim.origins]
+            previous.transits = [p for p in passed if p.id not in goals] or previous.transits
+            previous.sentences = sorted({*previous.sentences, index})
+            previous.notes.append("origin and stops detailed in the sentence after")
+            return True
+    if found is not None and found[1].id not in {p.id for p in claim.origins}:
+        claim.transits, claim.destinations = passed, [found[1]]
+        claim.sentences.insert(0, found[0])
+        claim.notes.append(f"the drug was found at {found[1].name}")
+    return False
 
 
 def _start_at_transit(claim: _Claim) -> None:
@@ -746,7 +779,8 @@ def _sentence_claim(
         ]
         destinations = [p for p in found_at if p.kind is not PlaceKind.COUNTRY] or found_at
         found_here = bool(destinations)
-    if not destinations and transits and origins:
+    passed_through = not destinations and bool(transits) and bool(origins)
+    if passed_through:
         destinations, transits = transits[-1:], transits[:-1]  # "from VRAEM through Cusco"
     only_transits = not destinations and bool(transits) and not origins
     if only_transits:
@@ -773,6 +807,7 @@ def _sentence_claim(
             mode_hint=modes.pop() if len(modes) == 1 else None,
             found_here=found_here,
             only_transits=only_transits,
+            passed_through=passed_through,
         )
     ]
 
