@@ -353,6 +353,23 @@ def _is_dateline(text: str, mention: Mention) -> bool:
     return bool(re.match(r"^[^.\n]{0,40}?[—–]|^\s*(?:,[^.\n]{0,40})?\(\w+\)", text[mention.end :]))
 
 
+def _closest_marker(lead: str, spanish: bool) -> str | None:
+    """The role the marker nearest the place gives it ("sigue por carretera al puerto
+    de": "al", a destination, not "por"); on a tie origin, transit, destination."""
+    markers = [(_ORIGIN, "origin"), (_TRANSIT, "transit"), (_DESTINATION, "destination")]
+    if spanish:
+        markers.append((_DESTINATION_A, "destination"))
+    best: tuple[int, str] | None = None
+    for pattern, role in markers:
+        if not pattern.search(lead):
+            continue
+        starts = [m.start() for m in re.finditer(r"\b\w", lead)]
+        start = next((i for i in reversed(starts) if pattern.match(lead, i)), -1)
+        if best is None or start > best[0]:
+            best = (start, role)
+    return best[1] if best else None
+
+
 def _masked_sentence(document: Document, index: int, mentions: Sequence[Mention]) -> str:
     """The sentence with its place names blanked (same length), so that "Puerto Asís" or
     "Río Branco" names no mode."""
@@ -721,14 +738,11 @@ def _sentence_claim(
         lead = re.sub(r"\s+", " ", lead)
         tail = text[mention.end : mention.end + 40]
         role = "context"
+        marked = _closest_marker(lead, spanish)
         if _EMPTY.search(lead):
             pass  # "flown empty from", "returned empty to": no drug moves on that leg
-        elif _ORIGIN.search(lead):
-            role = "origin"
-        elif _TRANSIT.search(lead):
-            role = "transit"
-        elif _DESTINATION.search(lead) or (spanish and _DESTINATION_A.search(lead)):
-            role = "destination"
+        elif marked:
+            role = marked
         elif _BETWEEN.search(lead) and not _BOUNDARY.search(lead):
             role, between = "origin", True  # "the air bridge between Peru and Bolivia"
         elif roles and _LIST_GLUE.search(lead) and roles[-1].role != "context":
