@@ -187,6 +187,14 @@ _FROM_THERE = re.compile(
     r"village|camp|coast|border)|desde (?:la|el|esa|ese|esta|este|dicha|dicho) (?:finca|"
     r"estancia|pista|puerto|ciudad|localidad|almacen|hacienda|punto|costa|frontera))\b"
     r"|^\s*(?:there|alli|ahi)\b"
+    r"|\b(?:en|in|at) (?:ese|este|dicho|aquel|that|this|the same) (?:puerto|port|ciudad|city|"
+    r"aeropuerto|airport|lugar|place|terminal|pueblo|town)\b"
+)
+# "…to a strip in the Chapare, where it was loaded with 420 kilos": where the load starts.
+_LOADED_AFTER = re.compile(
+    r"^\s*(?:where|donde)\s+(?:(?:it|the drug|the cocaine|the plane|la droga|la cocaina|"
+    r"la avioneta|se|se la|se lo)\s+)?(?:(?:was|were|is|are|had been|fue|fueron|es|era|eran)"
+    r"\s+)?(?:loaded|cargad\w*|carg[oa]\w*|embarcad\w*|acopiad\w*|packed|picked up)\b"
 )
 # A sentence that denies, doubts or leaves open the movement states no route.
 _NEGATED = re.compile(
@@ -748,7 +756,9 @@ def _sentence_claim(
         elif roles and _LIST_GLUE.search(lead) and roles[-1].role != "context":
             role = "destination" if between else roles[-1].role
             between = False
-        if _BOUND_AFTER.search(tail):
+        if _LOADED_AFTER.match(fold_for_scan(tail)):
+            role = "origin"
+        elif _BOUND_AFTER.search(tail):
             role = "destination"
             final = final or bool(_FINAL_AFTER.search(tail))
         elif role == "context" and _POSSESSIVE_SOURCE.search(tail):
@@ -959,7 +969,8 @@ def _marked_origins(document: Document, index: int, mentions: Sequence[Mention])
         end = lead_start if lead_start is not None else mention.start
         lead_start = None
         lead = re.sub(r"\s+", " ", fold_for_scan(text[max(start, end - 60) : end]))
-        if mention.place and _ORIGIN.search(lead) and not _EMPTY.search(lead):
+        loaded = _LOADED_AFTER.match(fold_for_scan(text[mention.end : mention.end + 40]))
+        if mention.place and (loaded or (_ORIGIN.search(lead) and not _EMPTY.search(lead))):
             found.append(mention.place)
     return found
 
