@@ -378,6 +378,26 @@ def _closest_marker(lead: str, spanish: bool) -> str | None:
     return best[1] if best else None
 
 
+# "un ciudadano nigeriano", "a Spanish woman", "two Dutch nationals", "de nacionalidad
+# boliviana": a courier's nationality says nothing of where the drug comes from.
+_PERSON_BEFORE = re.compile(
+    r"\b(?:ciudadan[oa]s?|nacionalidad|joven|jovenes|mujer(?:es)?|hombres?|pasajer[oa]s?|"
+    r"turistas?|estudiantes?|pilotos?|tripulantes?|dos|tres|un|una)\s+$"
+)
+_PERSON_AFTER = re.compile(
+    r"^\s+(?:nationals?|citizens?|wom[ae]n|m[ae]n|pilots?|passengers?|tourists?|students?|"
+    r"couriers?|mules?|crew|ciudadan[oa]s?|pasajer[oa]s?)\b"
+)
+
+
+def _of_a_person(text: str, cue: tuple[int, int, str]) -> bool:
+    start, end, _ = cue
+    before = fold_for_scan(text[max(0, start - 25) : start])
+    return bool(
+        _PERSON_BEFORE.search(before) or _PERSON_AFTER.match(fold_for_scan(text[end : end + 25]))
+    )
+
+
 def _masked_sentence(document: Document, index: int, mentions: Sequence[Mention]) -> str:
     """The sentence with its place names blanked (same length), so that "Puerto Asís" or
     "Río Branco" names no mode."""
@@ -402,7 +422,9 @@ def _document_routes(document: Document, gaz: Gazetteer) -> list[Route]:
         for i in range(len(document.sentences))
     }
     document_commodity = _dominant_commodity(folded_sentences.values())
-    focus = _focus_country(mentions, find_country_cues(document, gazetteer=gaz))
+    flow = document.flow or document.text
+    cues = [c for c in find_country_cues(document, gazetteer=gaz) if not _of_a_person(flow, c)]
+    focus = _focus_country(mentions, cues)
     claims: list[_Claim] = []
     previous_destinations: list[Place] = []
     stated_origins: dict[int, list[Place]] = {}  # sentence → places marked as origins
