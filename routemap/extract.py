@@ -361,6 +361,25 @@ def _is_dateline(text: str, mention: Mention) -> bool:
     return bool(re.match(r"^[^.\n]{0,40}?[—–]|^\s*(?:,[^.\n]{0,40})?\(\w+\)", text[mention.end :]))
 
 
+_ROUTE_NOUN_AFTER = re.compile(
+    r"^\s*(?:air ?bridge|(?:drug |trafficking |smuggling )?routes?|corridors?|flights?|"
+    r"shipments?|pipeline|axis)\b"
+)
+_ROUTE_NOUN_BEFORE = re.compile(
+    r"\b(?:puente aereo|rutas?|corredor|eje|vuelos?|route|corridor|air ?bridge)"
+    r"(?: (?:de|del|of the|of))?\s*$"
+)
+
+
+def _is_pair(text: str, lead: str, mention: Mention, following: Mention) -> bool:
+    """ "the Peru-Bolivia air bridge", "la ruta Colombia-México": two places joined by a
+    dash and named as a route."""
+    if not re.match(r"^\s*[-–—/]\s*$", text[mention.end : following.start]):
+        return False
+    after = fold_for_scan(text[following.end : following.end + 40])
+    return bool(_ROUTE_NOUN_AFTER.match(after) or _ROUTE_NOUN_BEFORE.search(lead))
+
+
 def _closest_marker(lead: str, spanish: bool) -> str | None:
     """The role the marker nearest the place gives it ("sigue por carretera al puerto
     de": "al", a destination, not "por"); on a tie origin, transit, destination."""
@@ -742,6 +761,7 @@ def _sentence_claim(
     text = document.flow or document.text
     spanish = len(_SPANISH.findall(folded)) > len(_ENGLISH.findall(folded))
     final = False  # "with the port of Santos as its final destination"
+    pair_next = False  # the second place of "the Peru-Bolivia air bridge"
     roles: list[_Role] = []
     cursor = sentence_start
     between = False
@@ -769,7 +789,11 @@ def _sentence_claim(
         tail = text[mention.end : mention.end + 40]
         role = "context"
         marked = _closest_marker(lead, spanish)
-        if _EMPTY.search(lead):
+        if pair_next:  # "the Peru-Bolivia air bridge", "la ruta Colombia-México"
+            role, pair_next = "destination", False
+        elif following and _is_pair(text, lead, mention, following):
+            role, pair_next = "origin", True
+        elif _EMPTY.search(lead):
             pass  # "flown empty from", "returned empty to": no drug moves on that leg
         elif marked:
             role = marked
@@ -778,8 +802,10 @@ def _sentence_claim(
         elif roles and _LIST_GLUE.search(lead) and roles[-1].role != "context":
             role = "destination" if between else roles[-1].role
             between = False
-        if _LOADED_AFTER.match(fold_for_scan(tail)):
-            role = "origin"
+        if _LOADED_AFTER.match(fold_for_scan(tail)) and (
+            role != "destination" or _EMPTY.search(folded[: mention.start - sentence_start])
+        ):
+            role = "origin"  # the load starts here (the leg that reached it was empty)
         elif _BOUND_AFTER.search(tail):
             role = "destination"
             final = final or bool(_FINAL_AFTER.search(tail))

@@ -183,6 +183,14 @@ def test_development_set_floor() -> None:
             "Puerto Asís con 200 kilos de marihuana.",
             {("geonames:3671437", "geonames:3671549", "river")},
         ),
+        (  # two places joined by a dash and named as a route
+            "The Peru-Bolivia air bridge moved up to 200 tonnes a year.",
+            {("iso3166:PE", "iso3166:BO", "air")},
+        ),
+        (  # the marker nearest the place wins: "por carretera al puerto de"
+            "Desde Corumbá la droga sigue por carretera al puerto de Paranaguá.",
+            {("geonames:3465342", "locode:BRPNG", "land")},
+        ),
         (  # the mode changes at each hand-over within one sentence
             "La droga llegó desde Ecuador en lanchas rápidas a la costa de Tumaco y luego fue "
             "llevada por tierra hasta Cali, donde se cargó en avionetas con destino a Honduras.",
