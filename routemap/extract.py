@@ -417,6 +417,63 @@ def _of_a_person(text: str, cue: tuple[int, int, str]) -> bool:
     )
 
 
+_SIDE_AFTER = re.compile(
+    r"^\s+(?:coast|coastline|border|frontier|side|territory|shore|waters|jungle|highlands)\b"
+)
+_SIDE_BEFORE = re.compile(
+    r"\b(?:frontera|costa|costas|litoral|territorio|lado|aguas|orilla|selva|suelo)\s+$"
+)
+
+
+_NEAR = re.compile(
+    r"^\s+(?:(?:coast|border|side|shore|coastline|frontier)\s+)?(?:near|around|at|cerca de|"
+    r"en las cercanias de)\s+$",
+    re.IGNORECASE,
+)
+
+
+def _qualifies(text: str, mention: Mention, following: Mention) -> bool:
+    """ "Bolivia's Beni", "the Colombian coast near Riohacha": the first place only says
+    where the second one is."""
+    between = text[mention.end : following.start]
+    if re.match(r"^['’]s\s+$", between):
+        return True
+    return (
+        mention.place is not None
+        and following.place is not None
+        and mention.place.kind is PlaceKind.COUNTRY
+        and mention.place.country == following.place.country
+        and bool(_NEAR.match(between))
+    )
+
+
+def _demonym_places(
+    document: Document,
+    demonyms: Sequence[tuple[int, int, str]],
+    mentions: Sequence[Mention],
+    gaz: Gazetteer,
+) -> list[Mention]:
+    """ "toward the Brazilian border", "reaching the Guatemalan coast", "territorio
+    boliviano": a demonym that names a side of a border or a coast stands for its country."""
+    text = document.flow or document.text
+    taken = [(m.start, m.end) for m in mentions]
+    found = []
+    for start, end, code in demonyms:
+        if any(a < end and start < b for a, b in taken) or document.in_chrome(start):
+            continue
+        before = fold_for_scan(text[max(0, start - 20) : start])
+        after = fold_for_scan(text[end : end + 25])
+        english = re.search(r"\bthe\s+$", before) and _SIDE_AFTER.match(after)
+        if not (english or _SIDE_BEFORE.search(before)):
+            continue
+        place = _country(gaz, code)
+        if place is not None:
+            found.append(
+                Mention(start, end, text[start:end], place, sentence=document.sentence_index(start))
+            )
+    return found
+
+
 def _masked_sentence(document: Document, index: int, mentions: Sequence[Mention]) -> str:
     """The sentence with its place names blanked (same length), so that "Puerto Asís" or
     "Río Branco" names no mode."""
@@ -433,6 +490,9 @@ def _document_routes(document: Document, gaz: Gazetteer) -> list[Route]:
     if not mentions:
         return []
     demonyms = find_demonyms(document, gazetteer=gaz)
+    mentions = sorted(
+        mentions + _demonym_places(document, demonyms, mentions, gaz), key=lambda m: m.start
+    )
     by_sentence: dict[int, list[Mention]] = {}
     for mention in mentions:
         by_sentence.setdefault(mention.sentence, []).append(mention)
@@ -768,8 +828,8 @@ def _sentence_claim(
     qualifier: int | None = None
     for number, mention in enumerate(mentions):
         following = mentions[number + 1] if number + 1 < len(mentions) else None
-        if following and re.match(r"^['’]s\s+$", text[mention.end : following.start]):
-            qualifier = mention.start
+        if following and _qualifies(text, mention, following):
+            qualifier = mention.start if qualifier is None else qualifier
             continue  # "Bolivia's Beni": the qualifier gives way to the place it qualifies
         previous = mentions[number - 1] if number else None
         if (
