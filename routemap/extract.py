@@ -43,8 +43,8 @@ _MODE_CUES = _cues(
     # A "drug courier" swallows capsules and boards a plane; a courier company is post.
     (r"drug couriers?|human couriers?|correos? humanos?|burriers?|drug mules?", "air"),
     (
-        r"parcels?|packages?|mail(?:ing|ed)?|postal|courier|encomiendas?|correo|"
-        r"serpost|paquetes? postal(?:es)?|envios? postal(?:es)?",
+        r"parcels?|mail(?:ing|ed)?|postal|courier|encomiendas?|correo|"
+        r"serpost|paquetes? postal(?:es)?|envios? postal(?:es)?|addressed to",
         "postal",
     ),
     (
@@ -82,6 +82,8 @@ _MODE_CUES = _cues(
         r"motorcycles?|motos?|motocicletas?|overland|por tierra|by land|by road|driven|drove",
         "land",
     ),
+    # "packages" of cocaine are often bricks: post only when nothing else says how.
+    (r"packages?|paquetes?", "postal"),
 )
 
 # Words that say something moves. A sentence without one states no route.
@@ -164,7 +166,7 @@ _DESTINATION_A = _markers(
 _SPANISH = re.compile(r"\b(?:el|la|los|las|del|que|por|con|una|fue|desde|hacia|hasta)\b")
 _ENGLISH = re.compile(r"\b(?:the|of|and|was|were|from|with|that|to|by|for)\b")
 # "the plane had taken off empty from Cobija": where a plane leaves empty is no origin.
-_EMPTY = re.compile(r"\b(?:empty|unloaded|vaci[ao]s?|sin carga|without (?:any )?cargo)\b")
+_EMPTY = re.compile(r"\b(?:empty|vaci[ao]s?|sin carga|without (?:any )?cargo)\b")
 _BOUNDARY = re.compile(r"\b(?:border|frontera|boundary|limite|limites)\b")  # "the border between"
 _BETWEEN = re.compile(r"(?:\bbetween|\bentre)(?:\s+(?:the|el|la))?\s*$")
 _LIST_GLUE = re.compile(
@@ -209,6 +211,10 @@ _PEOPLE_MOVED = re.compile(
     r"\b(?:detenid[oa]s|capturad[oa]s|aprehendid[oa]s|tripulantes|sospechosos|imputados|"
     r"suspects|detainees|crew|prisoners|arrested)\b.*\b(?:trasladad[oa]s?|llevad[oa]s?|"
     r"conducid[oa]s?|remitid[oa]s?|taken|transferred|flown|moved)\b"
+)
+# People, not drugs, moved by the state.
+_EXTRADITED = re.compile(
+    r"\b(?:extradit\w*|deport\w*|expulsad[oa]s?|expelled|repatriad[oa]s?|repatriated)\b"
 )
 _CARGO = re.compile(
     r"\b(?:drugs?|droga|cocaine|cocaina|marijuana|marihuana|cargamento|carga|load|cargo|"
@@ -260,6 +266,12 @@ _WHERE_IT_LIES = re.compile(
     re.IGNORECASE,
 )
 _FINAL_AFTER = re.compile(r"^\s*,?\s*(?:as|como) (?:its|their|su|sus) (?:final |ultimo )?destin")
+# Words of a seizure only (not of a departure, as _FOUND also has).
+_SEIZED = re.compile(
+    r"\b(?:seiz\w*|confiscat\w*|intercept\w*|captur\w*|found|discover\w*|uncover\w*|"
+    r"detect\w*|incaut\w*|decomis\w*|hall\w*|encontr\w*|intervin\w*|interven\w*|"
+    r"asegur\w*|secuestr\w*)\b"
+)
 _BOUND_AFTER = re.compile(
     r"^[-‐–]bound\b|^\s*,?\s*(?:as|como) (?:its|their|su|sus) (?:final |ultimo )?destin",
     re.IGNORECASE,
@@ -380,6 +392,14 @@ def _is_pair(text: str, lead: str, mention: Mention, following: Mention) -> bool
     return bool(_ROUTE_NOUN_AFTER.match(after) or _ROUTE_NOUN_BEFORE.search(lead))
 
 
+# Where the words after a place stop describing the leg that reached it.
+_NEXT_LEG = re.compile(
+    r"[,;]|\b(?:then|luego|and then|y luego|y desde|desde alli|desde ahi|de alli|from there|"
+    r"where|donde|before|antes de|after|tras)\b",
+    re.IGNORECASE,
+)
+
+
 def _closest_marker(lead: str, spanish: bool) -> str | None:
     """The role the marker nearest the place gives it ("sigue por carretera al puerto
     de": "al", a destination, not "por"); on a tie origin, transit, destination."""
@@ -490,6 +510,7 @@ def _document_routes(document: Document, gaz: Gazetteer) -> list[Route]:
     if not mentions:
         return []
     demonyms = find_demonyms(document, gazetteer=gaz)
+    named = mentions  # the places the text names (a demonym's country is not the focus)
     mentions = sorted(
         mentions + _demonym_places(document, demonyms, mentions, gaz), key=lambda m: m.start
     )
@@ -503,7 +524,7 @@ def _document_routes(document: Document, gaz: Gazetteer) -> list[Route]:
     document_commodity = _dominant_commodity(folded_sentences.values())
     flow = document.flow or document.text
     cues = [c for c in find_country_cues(document, gazetteer=gaz) if not _of_a_person(flow, c)]
-    focus = _focus_country(mentions, cues)
+    focus = _focus_country(named, cues)
     claims: list[_Claim] = []
     previous_destinations: list[Place] = []
     stated_origins: dict[int, list[Place]] = {}  # sentence → places marked as origins
@@ -513,7 +534,10 @@ def _document_routes(document: Document, gaz: Gazetteer) -> list[Route]:
         folded = folded_sentences[index]
         if not (_MOVEMENT.search(folded) or _sentence_mode(folded)):
             continue  # nothing moves: no route (a destination marker needs a carrier)
-        if _NEGATED.search(folded) or (_PEOPLE_MOVED.search(folded) and not _CARGO.search(folded)):
+        if _NEGATED.search(folded) or (
+            (_PEOPLE_MOVED.search(folded) or _EXTRADITED.search(folded))
+            and not _CARGO.search(folded)
+        ):
             continue  # "did not say whether it was headed for", "detainees taken to Piura"
         stated_origins[index] = _marked_origins(document, index, by_sentence[index])
         sentence_claims = _sentence_claim(
@@ -559,7 +583,16 @@ def _document_routes(document: Document, gaz: Gazetteer) -> list[Route]:
                     for p in c.destinations
                     if p.id not in {g.id for g in claim.destinations}
                 ]
+                seized = _found_at(document, index - 1, by_sentence, folded_sentences)
+                if (
+                    not found_at
+                    and seized
+                    and seized[1].id not in {g.id for g in claim.destinations + claim.transits}
+                ):
+                    # "Police seized 2 tons in Tumbes. It was to be sent to Ecuador."
+                    found_at = [seized[1]]
                 if found_at:
+                    claim.origin_inferred = True
                     claim.origins = list({p.id: p for p in found_at}.values())
                     claim.sentences.insert(0, index - 1)
                     claim.confidence -= 0.2
@@ -636,7 +669,7 @@ def _found_at(
 ) -> tuple[int, Place] | None:
     """Where the sentence ``index`` (same paragraph as the next) says drugs were found:
     its narrowest place, when it tells of a seizure."""
-    if index < 0 or index not in by_sentence or not _FOUND.search(folded_sentences[index]):
+    if index < 0 or index not in by_sentence or not _SEIZED.search(folded_sentences[index]):
         return None
     between = (document.flow or document.text)[
         document.sentences[index][1] : document.sentences[index + 1][0]
@@ -875,7 +908,7 @@ def _sentence_claim(
         # The mode of the leg that reaches this place: cue words just before it, or in its
         # own clause after it ("trucked to Paita, then shipped to Rotterdam in containers").
         after_end = following.start if following else document.sentences[index][1]
-        clause = re.split(r"[,;]|\bthen\b|\bluego\b", text[mention.end : after_end], maxsplit=1)[0]
+        clause = _NEXT_LEG.split(text[mention.end : after_end], maxsplit=1)[0]
         way = _PLACE_NOUN.sub("", lead)  # "by road to the port of Guayaquil" is by road
         leg_mode = _sentence_mode(way, folded) or _sentence_mode(fold_for_scan(clause), folded)
         roles.append(_Role(mention, role, sent_on, leg_mode))
@@ -981,6 +1014,8 @@ def _chain_claims(roles: Sequence[_Role], origins: list[Place], index: int) -> l
         return next(
             (r.leg_mode for r in segment if r.role in ("destination", "transit") and r.leg_mode),
             None,
+        ) or next(  # "salía por vía aérea desde el VRAEM hacia Bolivia"
+            (r.leg_mode for r in segment if r.role == "origin" and r.leg_mode), None
         )
 
     claims: list[_Claim] = []

@@ -183,6 +183,21 @@ def test_development_set_floor() -> None:
             "Puerto Asís con 200 kilos de marihuana.",
             {("geonames:3671437", "geonames:3671549", "river")},
         ),
+        (  # the mode of each leg, around its own places
+            "Según la Fiscalía, la droga salía por vía aérea desde el VRAEM hacia Bolivia y "
+            "desde allí por tierra a Brasil.",
+            {("routemap:vraem", "iso3166:BO", "air"), ("iso3166:BO", "iso3166:BR", "land")},
+        ),
+        (  # on from where the sentence before found the drug
+            "La Policía decomisó 2 toneladas de cocaína en Tumbes. La droga iba a ser enviada "
+            "a Ecuador.",
+            {("geonames:3691148", "iso3166:EC", "unknown")},
+        ),
+        (  # a demonym naming a border stands for its country
+            "Most flights land on ranches in Bolivia's Beni department, where the packages are "
+            "unloaded and driven toward the Brazilian border.",
+            {("iso3166-2:BO-B", "iso3166:BR", "land")},
+        ),
         (  # two places joined by a dash and named as a route
             "The Peru-Bolivia air bridge moved up to 200 tonnes a year.",
             {("iso3166:PE", "iso3166:BO", "air")},
@@ -225,6 +240,8 @@ def test_chain_across_sentences_is_one_route() -> None:
         "La Policía descartó que la droga hallada en Desaguadero tuviera como destino Bolivia.",
         "The two suspects were arrested in Tumbes and taken to Piura for questioning.",
         "Los tripulantes fueron capturados y trasladados a Buenaventura.",
+        "El narcotraficante fue extraditado a Estados Unidos desde Colombia.",
+        "Colombia's coca crops grow along the border between Peru and Colombia.",
     ],
 )
 def test_denied_movement_and_moved_detainees_give_no_route(text: str) -> None:
