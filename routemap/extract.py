@@ -106,7 +106,7 @@ _MOVEMENT = re.compile(
 # "hacia una estancia en el departamento de", "to clandestine strips in"): up to three
 # words that are not a verb or a conjunction, ending in of/de/in/en/at/near.
 _FILLER_WORD = (
-    r"(?!(?:and|y|e|or|o|but|pero|where|donde|which|que|who|was|were|is|are|fue|fueron|es|"
+    r"(?!\d)(?!(?:and|y|e|or|o|but|pero|where|donde|which|que|who|was|were|is|are|fue|fueron|es|"
     r"son|era|then|luego|after|before|antes|despues|with|con|by|por|para|for|from|desde|to|"
     r"a|hacia|hasta|via)\b)[\w'-]+"
 )
@@ -147,7 +147,8 @@ _DESTINATION = _markers(
     r"\bsent on to|\bon to|\bonward to|\bsail\w* (?:to|for|toward)|\bend(?:s|ed)? in|"
     r"\bland(?:s|ed|ing)? (?:on|at|in)|\bto be delivered (?:in|to)|\baddressed to|"
     r"\bfinal destination(?: was| is)?|\bdestination (?:was|is)|"
-    r"\bcon destino(?: final)? a(?:l)?|\bcomo destino(?: final)?(?: (?:a|al|en))?|"
+    r"\bcon destino(?: final)? a(?:l)?|\bcomo (?:\w+ ){0,2}destinos?(?: final(?:es)?)?"
+    r"(?: (?:a|al|en))?|\bdestinos? (?:son|es|eran|era|incluyen)|"
     r"\bdestino(?: final)? (?:era|es|fue|seria)|\brumbo a(?:l)?|\ben ruta (?:a|hacia)|"
     r"\bhacia|\bhasta|\blleg\w* (?:a(?:l)?|hasta)|\bse dirig\w* (?:a(?:l)?|hacia)|"
     r"\bib(?:a|an) (?:a(?:l)?|hacia)|\benviad[ao]s? a(?:l)?|\benvi(?:a|an|aba|aron|ar|o) a(?:l)?|"
@@ -161,7 +162,9 @@ _DESTINATION = _markers(
 # Spanish "a" alone ("llegó desde Colombia en lanchas a la costa de Esmeraldas"), read only
 # in Spanish sentences: in English "a" is an article.
 _DESTINATION_A = _markers(
-    r"\ba(?:l)?(?! (?:la altura|orillas|unos|unas|pocos|pocas|bordo|cargo|nombre|traves))"
+    r"(?<!\bfrente )(?<!\bjunto )(?<!\bgracias )(?<!\bdebido )(?<!\brespecto )(?<!\bigual )"
+    r"\ba(?:l)?(?! (?:la altura|orillas|unos|unas|pocos|pocas|bordo|cargo|nombre|traves|"
+    r"partir|pesar))"
 )
 _SPANISH = re.compile(r"\b(?:el|la|los|las|del|que|por|con|una|fue|desde|hacia|hasta)\b")
 _ENGLISH = re.compile(r"\b(?:the|of|and|was|were|from|with|that|to|by|for)\b")
@@ -373,6 +376,11 @@ def _is_dateline(text: str, mention: Mention) -> bool:
     return bool(re.match(r"^[^.\n]{0,40}?[—–]|^\s*(?:,[^.\n]{0,40})?\(\w+\)", text[mention.end :]))
 
 
+_FOR_END = re.compile(r"\bfor(?:\s+the)?\s*$")
+_LEAVE = re.compile(
+    r"\b(?:leav(?:e|es|ing)|left|depart\w*|sail\w*|set (?:off|out|sail)|took off|"
+    r"tak(?:e|es|ing) off|fl(?:y|ies|ew|own))\b"
+)
 _ROUTE_NOUN_AFTER = re.compile(
     r"^\s*(?:air ?bridge|(?:drug |trafficking |smuggling )?routes?|corridors?|flights?|"
     r"shipments?|pipeline|axis)\b"
@@ -438,16 +446,19 @@ def _of_a_person(text: str, cue: tuple[int, int, str]) -> bool:
 
 
 _SIDE_AFTER = re.compile(
-    r"^\s+(?:coast|coastline|border|frontier|side|territory|shore|waters|jungle|highlands)\b"
+    r"^\s+(?:coast|coastline|border|frontier|side|territory|shore|waters|jungle|highlands|"
+    r"ports?|cities|markets?)\b"
 )
 _SIDE_BEFORE = re.compile(
-    r"\b(?:frontera|costa|costas|litoral|territorio|lado|aguas|orilla|selva|suelo)\s+$"
+    r"\b(?:frontera|costa|costas|litoral|territorio|lado|aguas|orilla|selva|suelo|puertos?|"
+    r"mercados?|ciudades)\s+$"
 )
 
 
 _NEAR = re.compile(
     r"^\s+(?:(?:coast|border|side|shore|coastline|frontier)\s+)?(?:near|around|at|cerca de|"
-    r"en las cercanias de)\s+$",
+    r"en las cercanias de)\s+$|^\s+(?:port|city|town|province|department|state|region)s?\s+"
+    r"of\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
 
@@ -483,7 +494,9 @@ def _demonym_places(
             continue
         before = fold_for_scan(text[max(0, start - 20) : start])
         after = fold_for_scan(text[end : end + 25])
-        english = re.search(r"\bthe\s+$", before) and _SIDE_AFTER.match(after)
+        english = re.search(
+            r"\b(?:the|for|to|toward|towards|into|in|at|from|via|through)\s+$", before
+        ) and _SIDE_AFTER.match(after)
         if not (english or _SIDE_BEFORE.search(before)):
             continue
         place = _country(gaz, code)
@@ -882,6 +895,12 @@ def _sentence_claim(
         tail = text[mention.end : mention.end + 40]
         role = "context"
         marked = _closest_marker(lead, spanish)
+        if (
+            not marked
+            and _FOR_END.search(lead)
+            and _LEAVE.search(folded[: mention.start - sentence_start])
+        ):
+            marked = "destination"  # "shipments leave Bolivia by small plane for Paraguay"
         if pair_next:  # "the Peru-Bolivia air bridge", "la ruta Colombia-México"
             role, pair_next = "destination", False
         elif following and _is_pair(text, lead, mention, following):

@@ -198,6 +198,15 @@ def test_development_set_floor() -> None:
             "unloaded and driven toward the Brazilian border.",
             {("iso3166-2:BO-B", "iso3166:BR", "land")},
         ),
+        (  # leave X for Y; a demonym naming ports stands for its country
+            "Drug shipments leave Bolivia by small plane for Paraguay, where they are "
+            "transferred to trucks heading for Brazilian ports.",
+            {("iso3166:BO", "iso3166:PY", "air"), ("iso3166:PY", "iso3166:BR", "land")},
+        ),
+        (  # "tiene como principales destinos": the port the drug passes is where it starts
+            "La cocaína que sale por el Callao tiene como principales destinos Bélgica y España.",
+            {("geonames:3946083", "iso3166:BE", "unknown")},
+        ),
         (  # two places joined by a dash and named as a route
             "The Peru-Bolivia air bridge moved up to 200 tonnes a year.",
             {("iso3166:PE", "iso3166:BO", "air")},
@@ -242,6 +251,7 @@ def test_chain_across_sentences_is_one_route() -> None:
         "Los tripulantes fueron capturados y trasladados a Buenaventura.",
         "El narcotraficante fue extraditado a Estados Unidos desde Colombia.",
         "Colombia's coca crops grow along the border between Peru and Colombia.",
+        "Durante 2022 se incautaron 30 toneladas en el puerto de Guayaquil, frente a 12 en Manta.",
     ],
 )
 def test_denied_movement_and_moved_detainees_give_no_route(text: str) -> None:
