@@ -4,11 +4,14 @@ Routes are read from the geoparsed mentions of each sentence: cue words give the
 ("air bridge", "parcels", "contenedor", "río", "camión"), markers around each place give
 its role — origin ("from", "desde", "sale de", "shipped out of"), transit ("via",
 "through", "a través de"), destination ("to", "bound for", "con destino a", "rumbo a",
-"X-bound") — and patterns span clauses and sentences ("the air bridge between X and Y",
-"directed toward X and sometimes Y, from where it is sent on to Z", "this zone"). Where
-the text leaves the origin implicit it is inferred (the area or country the story is
-about), at a lower confidence, and the route cites every sentence it rests on. Nothing in
-site chrome, and no place inside an organisation's name, becomes a stop.
+"X-bound"), the marker nearest the place winning. A sentence is cut into legs where it
+hands the drug on ("from where", "then", "donde") or changes mode, and chains run across
+sentences ("From Iquitos it is sent on to…", "seized in Tumbes. It was to be sent to…").
+Where the text leaves the origin implicit it is inferred (the seizure site, the route
+the sentence before told, the area or country the story is about), at a lower
+confidence, and the route cites every sentence it rests on. Denied movement, people
+moved by the police, empty legs, site chrome and places inside organisations' names
+give no stop.
 
 >>> routes = extract_routes("Cocaine is shipped from the port of Callao to Antwerp.")
 >>> [(r.origin.id, r.destination.id, r.mode.value) for r in routes]
