@@ -175,6 +175,10 @@ class Gazetteer:
     def __len__(self) -> int:
         return int(self._query("SELECT count(*) FROM places")[0][0])
 
+    def __bool__(self) -> bool:
+        # Without this, `gazetteer or Gazetteer.default()` would count the places table.
+        return True
+
     def __getstate__(self) -> dict[str, Any]:  # picklable for worker processes
         return {"path": self.path}
 
