@@ -200,6 +200,9 @@ _CUES_AFTER: tuple[tuple[re.Pattern[str], PlaceKind], ...] = tuple(
         (r"rivers?\b", PlaceKind.RIVER),
     )
 )
+# One search says whether any cue pattern fits at all (most mentions have none).
+_ANY_CUE_BEFORE = re.compile("|".join(f"(?:{pattern.pattern})" for pattern, _ in _CUES_BEFORE))
+_ANY_CUE_AFTER = re.compile("|".join(f"(?:{pattern.pattern})" for pattern, _ in _CUES_AFTER))
 # A list of names between a plural cue and the mention: "ports of Callao, Iquitos and …".
 _LIST_TAIL = re.compile(r"(?:[A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*)*(?:,| and| y| e| or| o) ?)+$")
 _WORD_BEFORE = re.compile(r"([\w'’.]+)[^\w\n]*$")
@@ -338,10 +341,14 @@ def _solid_names(
     return solid
 
 
-def _all_caps_line(text: str, start: int) -> bool:
+def _line_at(text: str, start: int) -> str:
     line_start = text.rfind("\n", 0, start) + 1
     line_end = text.find("\n", start)
-    line = text[line_start : line_end if line_end >= 0 else len(text)]
+    return text[line_start : line_end if line_end >= 0 else len(text)]
+
+
+def _all_caps_line(text: str, start: int) -> bool:
+    line = _line_at(text, start)
     return line.upper() == line and line.lower() != line
 
 
@@ -486,10 +493,19 @@ def _next_word(text: str, end: int) -> str:
 def _in_title_case_line(text: str, start: int) -> bool:
     line_start = text.rfind("\n", 0, start) + 1
     line_end = text.find("\n", start)
-    line = text[line_start : line_end if line_end >= 0 else len(text)]
-    if len(line) > 160 or _SENTENCE_END_RE.search(line.rstrip()):
-        return False  # a headline is short and does not end like a sentence
-    words = re.findall(r"[^\W\d_]{4,}", line)
+    if (line_end if line_end >= 0 else len(text)) - line_start > 160:
+        return False  # a headline is short (and a long line is not worth copying)
+    return _title_case_line(text[line_start : line_end if line_end >= 0 else len(text)])
+
+
+_LONG_WORD = re.compile(r"[^\W\d_]{4,}")
+
+
+@functools.lru_cache(maxsize=4096)
+def _title_case_line(line: str) -> bool:
+    if _SENTENCE_END_RE.search(line.rstrip()):
+        return False  # a headline does not end like a sentence
+    words = _LONG_WORD.findall(line)
     return len(words) >= 3 and sum(w[0].isupper() for w in words) / len(words) > 0.7
 
 
@@ -548,28 +564,30 @@ def _cue(text: str, start: int, end: int, sentence_start: int) -> PlaceKind | No
     window = fold_for_scan(text[max(sentence_start, start - 80) : end + 30])
     if not _CUE_STEMS.search(window):
         return None  # no cue word anywhere near: skip the patterns
-    before = fold_for_scan(text[max(sentence_start, start - 80) : start])
     before_raw = text[max(sentence_start, start - 80) : start]
-    trimmed = _LIST_TAIL.sub("", before_raw)
-    for candidate in (before, fold_for_scan(trimmed)):
-        squeezed = re.sub(r"\s+", " ", candidate)
-        for pattern, kind in _CUES_BEFORE:
-            if pattern.search(squeezed):
+    kind = _cue_before(fold_for_scan(before_raw))
+    if kind is None:
+        kind = _cue_before(fold_for_scan(_LIST_TAIL.sub("", before_raw)))
+    if kind is not None:
+        return kind
+    after = _SPACES.sub(" ", fold_for_scan(text[end : end + 30]))
+    if _ANY_CUE_AFTER.search(after):
+        for pattern, kind in _CUES_AFTER:
+            if pattern.search(after):
                 return kind
-    after = re.sub(r"\s+", " ", fold_for_scan(text[end : end + 30]))
-    for pattern, kind in _CUES_AFTER:
-        if pattern.search(after):
-            return kind
     return None
 
 
-def _distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
-    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
-    h = (
-        math.sin((lat2 - lat1) / 2) ** 2
-        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    )
-    return 12742.0 * math.asin(min(1.0, math.sqrt(h)))  # fast haversine for ranking only
+_SPACES = re.compile(r"\s+")
+
+
+def _cue_before(folded: str) -> PlaceKind | None:
+    squeezed = _SPACES.sub(" ", folded)
+    if _ANY_CUE_BEFORE.search(squeezed):
+        for pattern, kind in _CUES_BEFORE:
+            if pattern.search(squeezed):
+                return kind
+    return None
 
 
 @dataclass(slots=True)
@@ -593,11 +611,45 @@ NEAR_SCALE_KM, SIBLING_SCALE_KM = 400.0, 1500.0
 _LISTED = re.compile(r"^\s*(?:,|;|y|e|and|or|o|as well as|así como)?\s*$")
 
 
+#: An anchor for proximity: (name key, latitude and longitude in radians, cos(latitude)).
+_Anchor = tuple[str, float, float, float]
+
+
+def _anchor(key: str, lat: float, lon: float) -> _Anchor:
+    phi = math.radians(lat)
+    return (key, phi, math.radians(lon), math.cos(phi))
+
+
+def _proximity(found: _Found, candidate: ScanCandidate, anchors: Sequence[_Anchor]) -> float:
+    """exp(-distance / scale) to the nearest other place the document names: the
+    haversine term is minimised first, so only two exponentials are taken."""
+    phi = math.radians(candidate.lat)
+    lam = math.radians(candidate.lon)
+    cos_phi = math.cos(phi)
+    sin = math.sin
+    near = listed = 2.0  # haversine terms lie in [0, 1]
+    for key, phi2, lam2, cos_phi2 in anchors:
+        if key == found.key:
+            continue
+        h = sin((phi2 - phi) / 2) ** 2 + cos_phi * cos_phi2 * sin((lam2 - lam) / 2) ** 2
+        # Places listed together are usually of one region, if not one country.
+        if key in found.siblings:
+            listed = min(listed, h)
+        else:
+            near = min(near, h)
+    proximity = 0.0
+    for h, scale in ((near, NEAR_SCALE_KM), (listed, SIBLING_SCALE_KM)):
+        if h <= 1.0:
+            distance = 12742.0 * math.asin(min(1.0, math.sqrt(h)))
+            proximity = max(proximity, math.exp(-distance / scale))
+    return proximity
+
+
 def _score(
     found: _Found,
     candidate: ScanCandidate,
     countries: dict[str, float],
-    anchors: Sequence[tuple[str, float, float]],
+    anchors: Sequence[_Anchor],
 ) -> float:
     quality = candidate.name_type.quality
     if candidate.country is None:
@@ -608,13 +660,9 @@ def _score(
         if candidate.kind is PlaceKind.COUNTRY:
             # Naming a country makes it a subject of the story, however briefly.
             focus = max(focus, COUNTRY_MIN_FOCUS)
-        proximity = focus if candidate.kind is PlaceKind.COUNTRY else 0.0
-        for key, lat, lon in anchors if candidate.kind is not PlaceKind.COUNTRY else ():
-            if key != found.key:
-                distance = _distance_km((candidate.lat, candidate.lon), (lat, lon))
-                # Places listed together are usually of one region, if not one country.
-                scale = SIBLING_SCALE_KM if key in found.siblings else NEAR_SCALE_KM
-                proximity = max(proximity, math.exp(-distance / scale))
+            proximity = focus
+        else:
+            proximity = _proximity(found, candidate, anchors) if anchors else 0.0
     score = quality * (W_PRIOR * candidate.prior + W_FOCUS * focus + W_NEAR * proximity)
     if found.cue is not None and any(c.kind is found.cue for c in found.candidates):
         score *= 1.0 if candidate.kind is found.cue else 0.35
@@ -768,28 +816,47 @@ def _shortlist(item: _Found, countries: dict[str, float]) -> tuple[ScanCandidate
     )
 
 
+_Scored = tuple[float, ScanCandidate]
+
+
 def _resolve(
     document: Document, gaz: Gazetteer, found: list[_Found], countries: dict[str, float]
 ) -> list[Mention]:
+    # A name repeated in the document is scored once per reading of it (same candidates,
+    # cue and list neighbours): the results are memoised for this call.
+    shortlists: dict[int, tuple[ScanCandidate, ...]] = {}
+    originals = [item.candidates for item in found]  # alive while ids key the memo
     for item in found:
-        item.candidates = _shortlist(item, countries)
+        listed = shortlists.get(id(item.candidates))
+        if listed is None:
+            listed = shortlists[id(item.candidates)] = _shortlist(item, countries)
+        item.candidates = listed
     # First pass: the likeliest reading of each name, by size and document focus only, to
     # anchor the proximity of the others.
-    anchors: dict[str, tuple[str, float, float]] = {}
+    anchors: dict[str, _Anchor] = {}
     for item in found:
+        if item.key in anchors:
+            continue
         best = max(item.candidates, key=lambda c: _score(item, c, countries, ()))
         if best.kind not in (PlaceKind.COUNTRY, PlaceKind.CONTINENT):
-            anchors.setdefault(item.key, (item.key, best.lat, best.lon))
+            anchors[item.key] = _anchor(item.key, best.lat, best.lon)
     anchor_list = list(anchors.values())[:25]
-    ranked = [
-        sorted(
-            ((_score(item, c, countries, anchor_list), c) for c in item.candidates),
-            key=lambda pair: (-pair[0], pair[1].pk),
-        )
-        if len(item.candidates) > 1
-        else [(_score(item, item.candidates[0], countries, ()), item.candidates[0])]
-        for item in found
-    ]
+    memo: dict[tuple[int, str, tuple[str, ...], PlaceKind | None], list[_Scored]] = {}
+    ranked: list[list[_Scored]] = []
+    for item in found:
+        token = (id(item.candidates), item.key, item.siblings, item.cue)
+        scored = memo.get(token)
+        if scored is None:
+            if len(item.candidates) > 1:
+                scored = sorted(
+                    ((_score(item, c, countries, anchor_list), c) for c in item.candidates),
+                    key=lambda pair: (-pair[0], pair[1].pk),
+                )
+            else:
+                scored = [(_score(item, item.candidates[0], countries, ()), item.candidates[0])]
+            memo[token] = scored
+        ranked.append(scored)
+    del originals
     # One sense per discourse: a name repeated without a cue word takes the reading of its
     # cued or most confident occurrence ("the port of Callao … Callao").
     sense: dict[str, ScanCandidate] = {}
