@@ -359,7 +359,13 @@ _RUN_AFTER = re.compile(rf"^(?:[ \t]+{_CAPITALISED_WORD})+")
 
 def _in_long_capitalised_run(text: str, start: int, end: int) -> bool:
     """True inside three or more capitalised words in a row outside a headline."""
-    before = _RUN_BEFORE.search(text[max(0, start - 80) : start])
+    # Every pattern anchored at the name's start needs a blank right before it: checking
+    # that character first skips the search for most names.
+    before = (
+        _RUN_BEFORE.search(text[max(0, start - 80) : start])
+        if text[start - 1 : start] in (" ", "\t")
+        else None
+    )
     after = _RUN_AFTER.match(text[end : end + 80])
     words_before = len(before.group().split()) if before else 0
     if before and _sentence_start(text, start - len(before.group())):
@@ -429,7 +435,7 @@ def _inside_proper_phrase(
             and word not in _CONNECTORS
         ):
             return True
-    if _sentence_start(text, start):
+    if _sentence_start(text, start) or text[start - 1 : start] not in (" ", "\t"):
         return False
     before = re.search(
         r"([^\W\d_]\w*)(?:['’]s)?((?:[ \t]+(?:of|of the|de|del|de la))?)[ \t]+$",
@@ -481,8 +487,24 @@ def _capitalised(surface: str) -> bool:
 
 
 def _previous_word(text: str, start: int) -> str:
-    match = _WORD_BEFORE.search(text[max(0, start - 40) : start])
-    return match.group(1) if match else ""
+    window = text[max(0, start - 40) : start]
+    # The last run of word characters (with apostrophes and dots) followed only by
+    # non-word characters on the same line: found by walking back, as _WORD_BEFORE would.
+    end = len(window)
+    while end and not (window[end - 1].isalnum() or window[end - 1] == "_"):
+        if window[end - 1] == "\n":
+            match = _WORD_BEFORE.search(window)  # rare: let the pattern decide
+            return match.group(1) if match else ""
+        end -= 1
+    if not end:
+        match = _WORD_BEFORE.search(window)
+        return match.group(1) if match else ""
+    while end < len(window) and window[end] in "'’.":
+        end += 1
+    begin = end - 1
+    while begin and (window[begin - 1].isalnum() or window[begin - 1] in "_'’."):
+        begin -= 1
+    return window[begin:end]
 
 
 def _next_word(text: str, end: int) -> str:
@@ -533,9 +555,15 @@ def _organisation_context(text: str, start: int, end: int) -> bool:
     return False
 
 
+_BLANK_OR_QUOTE = frozenset(" \t\"'“‘«")
+_TITLE_BEFORE = re.compile(r"([^\W\d_][\w'’]*)\.?[ \t]+[\"'“‘«]?$")
+
+
 def _person_or_ship(text: str, start: int) -> bool:
     """True after a title or a ship word: "Judge Lima", "el buque Santa Rosa"."""
-    previous = re.search(r"([^\W\d_][\w'’]*)\.?[ \t]+[\"'“‘«]?$", text[max(0, start - 40) : start])
+    if text[start - 1 : start] not in _BLANK_OR_QUOTE:
+        return False
+    previous = _TITLE_BEFORE.search(text[max(0, start - 40) : start])
     return previous is not None and scan_key(previous.group(1)) in _PERSON_OR_SHIP_BEFORE
 
 
