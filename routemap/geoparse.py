@@ -21,7 +21,7 @@ import itertools
 import math
 import re
 import threading
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
@@ -628,6 +628,11 @@ class _Found:
     in_chrome: bool
     cue: PlaceKind | None
     siblings: tuple[str, ...] = ()  # names listed with this one ("Amberes y Valencia")
+    # Readings a qualifier leaves ("Athens, Greece", "Tocache (San Martín)"): Place pks.
+    allowed: frozenset[int] = frozenset()
+    # The kind most names of this one's list take ("Alberta, Manitoba, Ontario and …").
+    list_kind: PlaceKind | None = None
+    group: int = -1  # which list of names (siblings chained) this one belongs to
 
 
 # How a candidate's score mixes its size and kind (prior), the countries the document is
@@ -636,6 +641,7 @@ class _Found:
 W_PRIOR, W_FOCUS, W_NEAR = 0.65, 0.2, 0.15
 COUNTRY_MIN_FOCUS = 0.6
 NEAR_SCALE_KM, SIBLING_SCALE_KM = 400.0, 1500.0
+QUALIFIER_PENALTY, LIST_KIND_PENALTY = 0.35, 0.5
 _LISTED = re.compile(r"^\s*(?:,|;|y|e|and|or|o|as well as|así como)?\s*$")
 
 
@@ -692,6 +698,10 @@ def _score(
         else:
             proximity = _proximity(found, candidate, anchors) if anchors else 0.0
     score = quality * (W_PRIOR * candidate.prior + W_FOCUS * focus + W_NEAR * proximity)
+    if found.allowed and candidate.pk not in found.allowed:
+        score *= QUALIFIER_PENALTY  # "Athens, Greece" is not Athens, Georgia
+    if found.list_kind is not None and candidate.kind is not found.list_kind:
+        score *= LIST_KIND_PENALTY  # a list of states: "Colorado, Georgia, Idaho"
     if found.cue is not None and any(c.kind is found.cue for c in found.candidates):
         score *= 1.0 if candidate.kind is found.cue else 0.35
     return score
@@ -799,11 +809,77 @@ def _recognise(document: Document, gaz: Gazetteer) -> tuple[list[_Found], dict[s
         for f in found
         if f.key not in names_of_people or f.cue or max(c.prior for c in f.candidates) >= 0.6
     ]
+    group = 0
     for first, second in itertools.pairwise(found):
         if first.sentence == second.sentence and _LISTED.match(text[first.end : second.start]):
             first.siblings += (second.key,)
             second.siblings += (first.key,)
+            if first.group < 0:
+                first.group, group = group, group + 1
+            second.group = first.group
+    for first, second in itertools.pairwise(found):
+        if first.sentence == second.sentence:
+            _qualify(text, first, second, gaz)
     return found, _focus_countries(found, context_countries)
+
+
+_LIST_GOES_ON = re.compile(
+    r"[ \t]*(?:,[ \t]*(?:(?:and|or|y|e|o)[ \t]+)?[A-ZÁÉÍÓÚÑ]|(?:and|or|y|e|o)[ \t]+[A-ZÁÉÍÓÚÑ])"
+)
+_LIST_CAME_BEFORE = re.compile(r"[A-Za-zÁÉÍÓÚÑáéíóúñ][ \t]*,[ \t]*$")
+_QUALIFIER_GAP = re.compile(r"[ \t]*(?:,|\()[ \t]*")
+
+
+def _qualify(text: str, first: _Found, second: _Found, gaz: Gazetteer) -> None:
+    """Read "X, Y" and "X (Y)" as a place qualified by the country or region holding it
+    ("Athens, Greece", "Atlanta, Georgia", "Tocache (San Martín)"): keep the readings of
+    X that lie in a reading of Y, and those readings of Y. Two names alone: in a longer
+    list ("Ohio, Oregon, Texas") the comma only separates."""
+    gap = text[first.end : second.start]
+    if not _QUALIFIER_GAP.fullmatch(gap):
+        return
+    if "(" in gap:
+        if not text[second.end : second.end + 2].lstrip(" \t").startswith(")"):
+            return
+    elif first.siblings != (second.key,) or second.siblings != (first.key,):
+        return
+    elif _LIST_GOES_ON.match(text, second.end) or _LIST_CAME_BEFORE.search(
+        text, max(0, first.start - 40), first.start
+    ):
+        return  # "Cairo, Giza, and Al-Minya": a list, whatever the commas in it say
+    if max(first.candidates, key=lambda c: c.prior).kind in (
+        PlaceKind.COUNTRY,
+        PlaceKind.CONTINENT,
+    ):
+        return  # "China, Japan": a country is not qualified by another
+    places: list[ScanCandidate] = []
+    holders: list[ScanCandidate] = []
+    for holder in second.candidates:
+        if holder.kind not in (PlaceKind.COUNTRY, PlaceKind.REGION):
+            continue
+        shape = gaz._place(holder.pk).geometry if holder.kind is PlaceKind.REGION else None
+        for place in first.candidates:
+            if place.country != holder.country or place.kind in (
+                PlaceKind.COUNTRY,
+                PlaceKind.CONTINENT,
+            ):
+                continue
+            if holder.kind is PlaceKind.REGION:
+                if place.kind is PlaceKind.REGION or shape is None:
+                    continue
+                if shape.distance(_point(place.lon, place.lat)) > 0.05:
+                    continue
+            places.append(place)
+            holders.append(holder)
+    if places:
+        first.allowed = frozenset(c.pk for c in places)
+        second.allowed = frozenset(c.pk for c in holders)
+
+
+def _point(lon: float, lat: float) -> Any:
+    import shapely
+
+    return shapely.Point(lon, lat)
 
 
 def _unambiguous_country(candidates: Sequence[ScanCandidate], best: ScanCandidate) -> bool:
@@ -840,11 +916,37 @@ def _shortlist(item: _Found, countries: dict[str, float]) -> tuple[ScanCandidate
     return tuple(
         c
         for rank, c in enumerate(item.candidates)
-        if rank < 25 or countries.get(c.country or "", 0.0) >= 0.3 or c.kind is item.cue
+        if rank < 25
+        or countries.get(c.country or "", 0.0) >= 0.3
+        or c.kind is item.cue
+        or c.pk in item.allowed
     )
 
 
 _Scored = tuple[float, ScanCandidate]
+
+
+def _agree_on_list_kinds(found: Sequence[_Found], countries: dict[str, float]) -> None:
+    """In a list of three names or more, the kind most of them take on their own (by size
+    and focus) is the list's: "Alberta, Manitoba, Ontario and New Brunswick" are
+    provinces, not the Californian town of Ontario; "Colorado, Georgia, Idaho" are
+    states. Only regions and countries are listed this way often enough to count."""
+    groups: dict[int, list[_Found]] = defaultdict(list)
+    for item in found:
+        if item.group >= 0:
+            groups[item.group].append(item)
+    for members in groups.values():
+        if len(members) < 3:
+            continue
+        kinds = Counter(
+            max(m.candidates, key=lambda c: _score(m, c, countries, ())).kind for m in members
+        )
+        kind, count = kinds.most_common(1)[0]
+        if kind not in (PlaceKind.REGION, PlaceKind.COUNTRY) or count * 2 <= len(members):
+            continue
+        for item in members:
+            if item.cue is None and any(c.kind is kind for c in item.candidates):
+                item.list_kind = kind
 
 
 def _resolve(
@@ -869,10 +971,18 @@ def _resolve(
         if best.kind not in (PlaceKind.COUNTRY, PlaceKind.CONTINENT):
             anchors[item.key] = _anchor(item.key, best.lat, best.lon)
     anchor_list = list(anchors.values())[:25]
-    memo: dict[tuple[int, str, tuple[str, ...], PlaceKind | None], list[_Scored]] = {}
+    _agree_on_list_kinds(found, countries)
+    memo: dict[tuple[Any, ...], list[_Scored]] = {}
     ranked: list[list[_Scored]] = []
     for item in found:
-        token = (id(item.candidates), item.key, item.siblings, item.cue)
+        token = (
+            id(item.candidates),
+            item.key,
+            item.siblings,
+            item.cue,
+            item.allowed,
+            item.list_kind,
+        )
         scored = memo.get(token)
         if scored is None:
             if len(item.candidates) > 1:
@@ -890,13 +1000,13 @@ def _resolve(
     sense: dict[str, ScanCandidate] = {}
     strength: dict[str, tuple[int, float]] = {}
     for item, scored in zip(found, ranked, strict=True):
-        rank = (1 if item.cue else 0, scored[0][0])
+        rank = (1 if item.cue or item.allowed else 0, scored[0][0])
         if item.key not in strength or rank > strength[item.key]:
             strength[item.key], sense[item.key] = rank, scored[0][1]
     mentions = []
     for item, scored in zip(found, ranked, strict=True):
         best_score, best = scored[0]
-        if item.cue is None and sense[item.key].pk != best.pk:
+        if item.cue is None and not item.allowed and sense[item.key].pk != best.pk:
             chosen = sense[item.key]
             best_score = next(score for score, c in scored if c.pk == chosen.pk)
             best = chosen
