@@ -238,24 +238,27 @@ class _Matcher:
         automaton.make_automaton()
         self.automaton = automaton
         self.index = {key: number for number, key in enumerate(self.keys)}
+        self.lengths = [len(key) for key in self.keys]
 
     def find(self, text: str) -> list[tuple[int, int, int]]:
         """Longest non-overlapping ``(start, end, key id)`` matches in ``text``."""
         padded = " " + fold_for_scan(text) + " "
-        spans = []
-        for last, number in self.automaton.iter(padded):
-            # " key " ends at padded index `last`; the padding shifts offsets by one.
-            length = len(self.keys[number])
-            spans.append((last - length - 1, last - 1, number))
+        lengths = self.lengths
         # Most capitalised words first, then longest, then leftmost: "the Alto Huallaga
         # valley" is the area "Alto Huallaga", not "Huallaga valley" beside a town "Alto".
-        spans.sort(
-            key=lambda item: (-_capital_words(text[item[0] : item[1]]), item[0] - item[1], item[0])
-        )
+        ranked = []
+        for last, number in self.automaton.iter(padded):
+            # " key " ends at padded index `last`; the padding shifts offsets by one.
+            end = last - 1
+            start = end - lengths[number]
+            surface = text[start:end]
+            capitals = 0 if surface.islower() else _capital_words(surface)
+            ranked.append((-capitals, start - end, start, end, number))
+        ranked.sort()
         taken = bytearray(len(text) + 1)
         chosen: list[tuple[int, int, int]] = []
-        for start, end, number in spans:
-            if not any(taken[start:end]):
+        for _, _, start, end, number in ranked:
+            if taken.find(1, start, end) < 0:
                 chosen.append((start, end, number))
                 taken[start:end] = b"\x01" * (end - start)
         chosen.sort()
