@@ -239,6 +239,12 @@ class _Matcher:
         self.automaton = automaton
         self.index = {key: number for number, key in enumerate(self.keys)}
         self.lengths = [len(key) for key in self.keys]
+        # _plausible's answers by (key, exposed, proper here, language), with the candidate
+        # tuple they were computed from (the gazetteer's cached one).
+        self.plausible: dict[
+            tuple[str, bool, bool, str],
+            tuple[tuple[ScanCandidate, ...], tuple[ScanCandidate, ...]],
+        ] = {}
 
     def find(self, text: str) -> list[tuple[int, int, int]]:
         """Longest non-overlapping ``(start, end, key id)`` matches in ``text``."""
@@ -784,7 +790,14 @@ def _recognise(document: Document, gaz: Gazetteer) -> tuple[list[_Found], dict[s
             continue
         if key in _MONTHS_AND_DAYS and max(c.prior for c in candidates) < 0.9:
             continue  # "August", "Mayo": dates far more often than towns
-        candidates = _plausible(key, candidates, exposed, key in proper_here, language)
+        token = (key, exposed, key in proper_here, language)
+        plausible = matcher.plausible.get(token)
+        if plausible is None or plausible[0] is not candidates:
+            plausible = (candidates, _plausible(key, candidates, *token[1:]))
+            if len(matcher.plausible) > 100_000:
+                matcher.plausible.clear()
+            matcher.plausible[token] = plausible
+        candidates = plausible[1]
         if not candidates or key in _ORG_BEFORE:
             continue  # "La Armada de Colombia": the word is an institution's
         top = max(c.prior for c in candidates)
