@@ -21,7 +21,9 @@ Geometry: valid (``make_valid``), simplified with ``preserve_topology=True`` (co
 to a 1e-4 degree grid (4 decimals), rings oriented per RFC 7946, features sorted by
 ``id``. Each feature carries ``rep_lat``/``rep_lon``: the pole of inaccessibility
 (``shapely.ops.polylabel``) of its largest polygon part, so e.g. the USA's point lies
-in the contiguous states and France's in metropolitan France. Output is byte-for-byte
+in the contiguous states and France's in metropolitan France; admin-1 features take NE's
+own label point (``latitude``/``longitude``) where it lies in the region, and keep NE's
+``abbrev`` ("Calif.", "N.S.W."). Output is byte-for-byte
 deterministic for a given set of tool versions (recorded in SOURCES.json).
 
 Unusual cases (countries)
@@ -468,6 +470,18 @@ def _alt_names(p: dict[str, Any], primary: Counter[str], types: set[str]) -> lis
     return out
 
 
+def label_point(props: dict[str, Any], geom: BaseGeometry) -> tuple[float, float]:
+    """NE's own label point (``latitude``/``longitude``, placed by its cartographers near
+    the middle of the region, as atlases and encyclopaedias place it) when it lies in the
+    region (within 0.05 degree of its simplified outline); else :func:`rep_point`."""
+    lat, lon = props.get("latitude"), props.get("longitude")
+    if lat is not None and lon is not None:
+        point = shapely.Point(float(lon), float(lat))
+        if geom.buffer(0.05).contains(point):
+            return round(float(lat), 4) + 0.0, round(float(lon), 4) + 0.0
+    return rep_point(geom)
+
+
 def build_admin1(
     collection: dict[str, Any], ratio: float, lo: float, hi: float
 ) -> list[dict[str, Any]]:
@@ -524,7 +538,7 @@ def build_admin1(
         type_en = _TYPE_EN_BY_COUNTRY.get((country or "", type_en), type_en)
         raw = shapely.make_valid(shape(f["geometry"]))
         geom = clean(raw, size_tolerance(raw, ratio, lo, hi))
-        lat, lon = rep_point(geom)
+        lat, lon = label_point(p, geom)
         props = {
             "id": fid,
             "name": name,
@@ -532,6 +546,7 @@ def build_admin1(
             "name_alt": _alt_names(p, primary, types),
             "country": country,
             "type_en": type_en or None,
+            "abbrev": p.get("abbrev") or None,
             "rep_lat": lat,
             "rep_lon": lon,
         }

@@ -21,7 +21,7 @@ import itertools
 import math
 import re
 import threading
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
@@ -200,6 +200,9 @@ _CUES_AFTER: tuple[tuple[re.Pattern[str], PlaceKind], ...] = tuple(
         (r"rivers?\b", PlaceKind.RIVER),
     )
 )
+# One search says whether any cue pattern fits at all (most mentions have none).
+_ANY_CUE_BEFORE = re.compile("|".join(f"(?:{pattern.pattern})" for pattern, _ in _CUES_BEFORE))
+_ANY_CUE_AFTER = re.compile("|".join(f"(?:{pattern.pattern})" for pattern, _ in _CUES_AFTER))
 # A list of names between a plural cue and the mention: "ports of Callao, Iquitos and …".
 _LIST_TAIL = re.compile(r"(?:[A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*)*(?:,| and| y| e| or| o) ?)+$")
 _WORD_BEFORE = re.compile(r"([\w'’.]+)[^\w\n]*$")
@@ -235,24 +238,33 @@ class _Matcher:
         automaton.make_automaton()
         self.automaton = automaton
         self.index = {key: number for number, key in enumerate(self.keys)}
+        self.lengths = [len(key) for key in self.keys]
+        # _plausible's answers by (key, exposed, proper here, language), with the candidate
+        # tuple they were computed from (the gazetteer's cached one).
+        self.plausible: dict[
+            tuple[str, bool, bool, str],
+            tuple[tuple[ScanCandidate, ...], tuple[ScanCandidate, ...]],
+        ] = {}
 
     def find(self, text: str) -> list[tuple[int, int, int]]:
         """Longest non-overlapping ``(start, end, key id)`` matches in ``text``."""
         padded = " " + fold_for_scan(text) + " "
-        spans = []
-        for last, number in self.automaton.iter(padded):
-            # " key " ends at padded index `last`; the padding shifts offsets by one.
-            length = len(self.keys[number])
-            spans.append((last - length - 1, last - 1, number))
+        lengths = self.lengths
         # Most capitalised words first, then longest, then leftmost: "the Alto Huallaga
         # valley" is the area "Alto Huallaga", not "Huallaga valley" beside a town "Alto".
-        spans.sort(
-            key=lambda item: (-_capital_words(text[item[0] : item[1]]), item[0] - item[1], item[0])
-        )
+        ranked = []
+        for last, number in self.automaton.iter(padded):
+            # " key " ends at padded index `last`; the padding shifts offsets by one.
+            end = last - 1
+            start = end - lengths[number]
+            surface = text[start:end]
+            capitals = 0 if surface.islower() else _capital_words(surface)
+            ranked.append((-capitals, start - end, start, end, number))
+        ranked.sort()
         taken = bytearray(len(text) + 1)
         chosen: list[tuple[int, int, int]] = []
-        for start, end, number in spans:
-            if not any(taken[start:end]):
+        for _, _, start, end, number in ranked:
+            if taken.find(1, start, end) < 0:
                 chosen.append((start, end, number))
                 taken[start:end] = b"\x01" * (end - start)
         chosen.sort()
@@ -338,10 +350,14 @@ def _solid_names(
     return solid
 
 
-def _all_caps_line(text: str, start: int) -> bool:
+def _line_at(text: str, start: int) -> str:
     line_start = text.rfind("\n", 0, start) + 1
     line_end = text.find("\n", start)
-    line = text[line_start : line_end if line_end >= 0 else len(text)]
+    return text[line_start : line_end if line_end >= 0 else len(text)]
+
+
+def _all_caps_line(text: str, start: int) -> bool:
+    line = _line_at(text, start)
     return line.upper() == line and line.lower() != line
 
 
@@ -352,7 +368,13 @@ _RUN_AFTER = re.compile(rf"^(?:[ \t]+{_CAPITALISED_WORD})+")
 
 def _in_long_capitalised_run(text: str, start: int, end: int) -> bool:
     """True inside three or more capitalised words in a row outside a headline."""
-    before = _RUN_BEFORE.search(text[max(0, start - 80) : start])
+    # Every pattern anchored at the name's start needs a blank right before it: checking
+    # that character first skips the search for most names.
+    before = (
+        _RUN_BEFORE.search(text[max(0, start - 80) : start])
+        if text[start - 1 : start] in (" ", "\t")
+        else None
+    )
     after = _RUN_AFTER.match(text[end : end + 80])
     words_before = len(before.group().split()) if before else 0
     if before and _sentence_start(text, start - len(before.group())):
@@ -422,7 +444,7 @@ def _inside_proper_phrase(
             and word not in _CONNECTORS
         ):
             return True
-    if _sentence_start(text, start):
+    if _sentence_start(text, start) or text[start - 1 : start] not in (" ", "\t"):
         return False
     before = re.search(
         r"([^\W\d_]\w*)(?:['’]s)?((?:[ \t]+(?:of|of the|de|del|de la))?)[ \t]+$",
@@ -474,8 +496,24 @@ def _capitalised(surface: str) -> bool:
 
 
 def _previous_word(text: str, start: int) -> str:
-    match = _WORD_BEFORE.search(text[max(0, start - 40) : start])
-    return match.group(1) if match else ""
+    window = text[max(0, start - 40) : start]
+    # The last run of word characters (with apostrophes and dots) followed only by
+    # non-word characters on the same line: found by walking back, as _WORD_BEFORE would.
+    end = len(window)
+    while end and not (window[end - 1].isalnum() or window[end - 1] == "_"):
+        if window[end - 1] == "\n":
+            match = _WORD_BEFORE.search(window)  # rare: let the pattern decide
+            return match.group(1) if match else ""
+        end -= 1
+    if not end:
+        match = _WORD_BEFORE.search(window)
+        return match.group(1) if match else ""
+    while end < len(window) and window[end] in "'’.":
+        end += 1
+    begin = end - 1
+    while begin and (window[begin - 1].isalnum() or window[begin - 1] in "_'’."):
+        begin -= 1
+    return window[begin:end]
 
 
 def _next_word(text: str, end: int) -> str:
@@ -486,10 +524,19 @@ def _next_word(text: str, end: int) -> str:
 def _in_title_case_line(text: str, start: int) -> bool:
     line_start = text.rfind("\n", 0, start) + 1
     line_end = text.find("\n", start)
-    line = text[line_start : line_end if line_end >= 0 else len(text)]
-    if len(line) > 160 or _SENTENCE_END_RE.search(line.rstrip()):
-        return False  # a headline is short and does not end like a sentence
-    words = re.findall(r"[^\W\d_]{4,}", line)
+    if (line_end if line_end >= 0 else len(text)) - line_start > 160:
+        return False  # a headline is short (and a long line is not worth copying)
+    return _title_case_line(text[line_start : line_end if line_end >= 0 else len(text)])
+
+
+_LONG_WORD = re.compile(r"[^\W\d_]{4,}")
+
+
+@functools.lru_cache(maxsize=4096)
+def _title_case_line(line: str) -> bool:
+    if _SENTENCE_END_RE.search(line.rstrip()):
+        return False  # a headline does not end like a sentence
+    words = _LONG_WORD.findall(line)
     return len(words) >= 3 and sum(w[0].isupper() for w in words) / len(words) > 0.7
 
 
@@ -517,9 +564,15 @@ def _organisation_context(text: str, start: int, end: int) -> bool:
     return False
 
 
+_BLANK_OR_QUOTE = frozenset(" \t\"'“‘«")
+_TITLE_BEFORE = re.compile(r"([^\W\d_][\w'’]*)\.?[ \t]+[\"'“‘«]?$")
+
+
 def _person_or_ship(text: str, start: int) -> bool:
     """True after a title or a ship word: "Judge Lima", "el buque Santa Rosa"."""
-    previous = re.search(r"([^\W\d_][\w'’]*)\.?[ \t]+[\"'“‘«]?$", text[max(0, start - 40) : start])
+    if text[start - 1 : start] not in _BLANK_OR_QUOTE:
+        return False
+    previous = _TITLE_BEFORE.search(text[max(0, start - 40) : start])
     return previous is not None and scan_key(previous.group(1)) in _PERSON_OR_SHIP_BEFORE
 
 
@@ -548,28 +601,30 @@ def _cue(text: str, start: int, end: int, sentence_start: int) -> PlaceKind | No
     window = fold_for_scan(text[max(sentence_start, start - 80) : end + 30])
     if not _CUE_STEMS.search(window):
         return None  # no cue word anywhere near: skip the patterns
-    before = fold_for_scan(text[max(sentence_start, start - 80) : start])
     before_raw = text[max(sentence_start, start - 80) : start]
-    trimmed = _LIST_TAIL.sub("", before_raw)
-    for candidate in (before, fold_for_scan(trimmed)):
-        squeezed = re.sub(r"\s+", " ", candidate)
-        for pattern, kind in _CUES_BEFORE:
-            if pattern.search(squeezed):
+    kind = _cue_before(fold_for_scan(before_raw))
+    if kind is None:
+        kind = _cue_before(fold_for_scan(_LIST_TAIL.sub("", before_raw)))
+    if kind is not None:
+        return kind
+    after = _SPACES.sub(" ", fold_for_scan(text[end : end + 30]))
+    if _ANY_CUE_AFTER.search(after):
+        for pattern, kind in _CUES_AFTER:
+            if pattern.search(after):
                 return kind
-    after = re.sub(r"\s+", " ", fold_for_scan(text[end : end + 30]))
-    for pattern, kind in _CUES_AFTER:
-        if pattern.search(after):
-            return kind
     return None
 
 
-def _distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
-    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
-    h = (
-        math.sin((lat2 - lat1) / 2) ** 2
-        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    )
-    return 12742.0 * math.asin(min(1.0, math.sqrt(h)))  # fast haversine for ranking only
+_SPACES = re.compile(r"\s+")
+
+
+def _cue_before(folded: str) -> PlaceKind | None:
+    squeezed = _SPACES.sub(" ", folded)
+    if _ANY_CUE_BEFORE.search(squeezed):
+        for pattern, kind in _CUES_BEFORE:
+            if pattern.search(squeezed):
+                return kind
+    return None
 
 
 @dataclass(slots=True)
@@ -582,6 +637,11 @@ class _Found:
     in_chrome: bool
     cue: PlaceKind | None
     siblings: tuple[str, ...] = ()  # names listed with this one ("Amberes y Valencia")
+    # Readings a qualifier leaves ("Athens, Greece", "Tocache (San Martín)"): Place pks.
+    allowed: frozenset[int] = frozenset()
+    # The kind most names of this one's list take ("Alberta, Manitoba, Ontario and …").
+    list_kind: PlaceKind | None = None
+    group: int = -1  # which list of names (siblings chained) this one belongs to
 
 
 # How a candidate's score mixes its size and kind (prior), the countries the document is
@@ -590,14 +650,49 @@ class _Found:
 W_PRIOR, W_FOCUS, W_NEAR = 0.65, 0.2, 0.15
 COUNTRY_MIN_FOCUS = 0.6
 NEAR_SCALE_KM, SIBLING_SCALE_KM = 400.0, 1500.0
+QUALIFIER_PENALTY, LIST_KIND_PENALTY = 0.35, 0.5
 _LISTED = re.compile(r"^\s*(?:,|;|y|e|and|or|o|as well as|así como)?\s*$")
+
+
+#: An anchor for proximity: (name key, latitude and longitude in radians, cos(latitude)).
+_Anchor = tuple[str, float, float, float]
+
+
+def _anchor(key: str, lat: float, lon: float) -> _Anchor:
+    phi = math.radians(lat)
+    return (key, phi, math.radians(lon), math.cos(phi))
+
+
+def _proximity(found: _Found, candidate: ScanCandidate, anchors: Sequence[_Anchor]) -> float:
+    """exp(-distance / scale) to the nearest other place the document names: the
+    haversine term is minimised first, so only two exponentials are taken."""
+    phi = math.radians(candidate.lat)
+    lam = math.radians(candidate.lon)
+    cos_phi = math.cos(phi)
+    sin = math.sin
+    near = listed = 2.0  # haversine terms lie in [0, 1]
+    for key, phi2, lam2, cos_phi2 in anchors:
+        if key == found.key:
+            continue
+        h = sin((phi2 - phi) / 2) ** 2 + cos_phi * cos_phi2 * sin((lam2 - lam) / 2) ** 2
+        # Places listed together are usually of one region, if not one country.
+        if key in found.siblings:
+            listed = min(listed, h)
+        else:
+            near = min(near, h)
+    proximity = 0.0
+    for h, scale in ((near, NEAR_SCALE_KM), (listed, SIBLING_SCALE_KM)):
+        if h <= 1.0:
+            distance = 12742.0 * math.asin(min(1.0, math.sqrt(h)))
+            proximity = max(proximity, math.exp(-distance / scale))
+    return proximity
 
 
 def _score(
     found: _Found,
     candidate: ScanCandidate,
     countries: dict[str, float],
-    anchors: Sequence[tuple[str, float, float]],
+    anchors: Sequence[_Anchor],
 ) -> float:
     quality = candidate.name_type.quality
     if candidate.country is None:
@@ -608,14 +703,14 @@ def _score(
         if candidate.kind is PlaceKind.COUNTRY:
             # Naming a country makes it a subject of the story, however briefly.
             focus = max(focus, COUNTRY_MIN_FOCUS)
-        proximity = focus if candidate.kind is PlaceKind.COUNTRY else 0.0
-        for key, lat, lon in anchors if candidate.kind is not PlaceKind.COUNTRY else ():
-            if key != found.key:
-                distance = _distance_km((candidate.lat, candidate.lon), (lat, lon))
-                # Places listed together are usually of one region, if not one country.
-                scale = SIBLING_SCALE_KM if key in found.siblings else NEAR_SCALE_KM
-                proximity = max(proximity, math.exp(-distance / scale))
+            proximity = focus
+        else:
+            proximity = _proximity(found, candidate, anchors) if anchors else 0.0
     score = quality * (W_PRIOR * candidate.prior + W_FOCUS * focus + W_NEAR * proximity)
+    if found.allowed and candidate.pk not in found.allowed:
+        score *= QUALIFIER_PENALTY  # "Athens, Greece" is not Athens, Georgia
+    if found.list_kind is not None and candidate.kind is not found.list_kind:
+        score *= LIST_KIND_PENALTY  # a list of states: "Colorado, Georgia, Idaho"
     if found.cue is not None and any(c.kind is found.cue for c in found.candidates):
         score *= 1.0 if candidate.kind is found.cue else 0.35
     return score
@@ -695,7 +790,14 @@ def _recognise(document: Document, gaz: Gazetteer) -> tuple[list[_Found], dict[s
             continue
         if key in _MONTHS_AND_DAYS and max(c.prior for c in candidates) < 0.9:
             continue  # "August", "Mayo": dates far more often than towns
-        candidates = _plausible(key, candidates, exposed, key in proper_here, language)
+        token = (key, exposed, key in proper_here, language)
+        plausible = matcher.plausible.get(token)
+        if plausible is None or plausible[0] is not candidates:
+            plausible = (candidates, _plausible(key, candidates, *token[1:]))
+            if len(matcher.plausible) > 100_000:
+                matcher.plausible.clear()
+            matcher.plausible[token] = plausible
+        candidates = plausible[1]
         if not candidates or key in _ORG_BEFORE:
             continue  # "La Armada de Colombia": the word is an institution's
         top = max(c.prior for c in candidates)
@@ -723,11 +825,77 @@ def _recognise(document: Document, gaz: Gazetteer) -> tuple[list[_Found], dict[s
         for f in found
         if f.key not in names_of_people or f.cue or max(c.prior for c in f.candidates) >= 0.6
     ]
+    group = 0
     for first, second in itertools.pairwise(found):
         if first.sentence == second.sentence and _LISTED.match(text[first.end : second.start]):
             first.siblings += (second.key,)
             second.siblings += (first.key,)
+            if first.group < 0:
+                first.group, group = group, group + 1
+            second.group = first.group
+    for first, second in itertools.pairwise(found):
+        if first.sentence == second.sentence:
+            _qualify(text, first, second, gaz)
     return found, _focus_countries(found, context_countries)
+
+
+_LIST_GOES_ON = re.compile(
+    r"[ \t]*(?:,[ \t]*(?:(?:and|or|y|e|o)[ \t]+)?[A-ZÁÉÍÓÚÑ]|(?:and|or|y|e|o)[ \t]+[A-ZÁÉÍÓÚÑ])"
+)
+_LIST_CAME_BEFORE = re.compile(r"[A-Za-zÁÉÍÓÚÑáéíóúñ][ \t]*,[ \t]*$")
+_QUALIFIER_GAP = re.compile(r"[ \t]*(?:,|\()[ \t]*")
+
+
+def _qualify(text: str, first: _Found, second: _Found, gaz: Gazetteer) -> None:
+    """Read "X, Y" and "X (Y)" as a place qualified by the country or region holding it
+    ("Athens, Greece", "Atlanta, Georgia", "Tocache (San Martín)"): keep the readings of
+    X that lie in a reading of Y, and those readings of Y. Two names alone: in a longer
+    list ("Ohio, Oregon, Texas") the comma only separates."""
+    gap = text[first.end : second.start]
+    if not _QUALIFIER_GAP.fullmatch(gap):
+        return
+    if "(" in gap:
+        if not text[second.end : second.end + 2].lstrip(" \t").startswith(")"):
+            return
+    elif first.siblings != (second.key,) or second.siblings != (first.key,):
+        return
+    elif _LIST_GOES_ON.match(text, second.end) or _LIST_CAME_BEFORE.search(
+        text, max(0, first.start - 40), first.start
+    ):
+        return  # "Cairo, Giza, and Al-Minya": a list, whatever the commas in it say
+    if max(first.candidates, key=lambda c: c.prior).kind in (
+        PlaceKind.COUNTRY,
+        PlaceKind.CONTINENT,
+    ):
+        return  # "China, Japan": a country is not qualified by another
+    places: list[ScanCandidate] = []
+    holders: list[ScanCandidate] = []
+    for holder in second.candidates:
+        if holder.kind not in (PlaceKind.COUNTRY, PlaceKind.REGION):
+            continue
+        shape = gaz._place(holder.pk).geometry if holder.kind is PlaceKind.REGION else None
+        for place in first.candidates:
+            if place.country != holder.country or place.kind in (
+                PlaceKind.COUNTRY,
+                PlaceKind.CONTINENT,
+            ):
+                continue
+            if holder.kind is PlaceKind.REGION:
+                if place.kind is PlaceKind.REGION or shape is None:
+                    continue
+                if shape.distance(_point(place.lon, place.lat)) > 0.05:
+                    continue
+            places.append(place)
+            holders.append(holder)
+    if places:
+        first.allowed = frozenset(c.pk for c in places)
+        second.allowed = frozenset(c.pk for c in holders)
+
+
+def _point(lon: float, lat: float) -> Any:
+    import shapely
+
+    return shapely.Point(lon, lat)
 
 
 def _unambiguous_country(candidates: Sequence[ScanCandidate], best: ScanCandidate) -> bool:
@@ -764,44 +932,97 @@ def _shortlist(item: _Found, countries: dict[str, float]) -> tuple[ScanCandidate
     return tuple(
         c
         for rank, c in enumerate(item.candidates)
-        if rank < 25 or countries.get(c.country or "", 0.0) >= 0.3 or c.kind is item.cue
+        if rank < 25
+        or countries.get(c.country or "", 0.0) >= 0.3
+        or c.kind is item.cue
+        or c.pk in item.allowed
     )
+
+
+_Scored = tuple[float, ScanCandidate]
+
+
+def _agree_on_list_kinds(found: Sequence[_Found], countries: dict[str, float]) -> None:
+    """In a list of three names or more, the kind most of them take on their own (by size
+    and focus) is the list's: "Alberta, Manitoba, Ontario and New Brunswick" are
+    provinces, not the Californian town of Ontario; "Colorado, Georgia, Idaho" are
+    states. Only regions and countries are listed this way often enough to count."""
+    groups: dict[int, list[_Found]] = defaultdict(list)
+    for item in found:
+        if item.group >= 0:
+            groups[item.group].append(item)
+    for members in groups.values():
+        if len(members) < 3:
+            continue
+        kinds = Counter(
+            max(m.candidates, key=lambda c: _score(m, c, countries, ())).kind for m in members
+        )
+        kind, count = kinds.most_common(1)[0]
+        if kind not in (PlaceKind.REGION, PlaceKind.COUNTRY) or count * 2 <= len(members):
+            continue
+        for item in members:
+            if item.cue is None and any(c.kind is kind for c in item.candidates):
+                item.list_kind = kind
 
 
 def _resolve(
     document: Document, gaz: Gazetteer, found: list[_Found], countries: dict[str, float]
 ) -> list[Mention]:
+    # A name repeated in the document is scored once per reading of it (same candidates,
+    # cue and list neighbours): the results are memoised for this call.
+    shortlists: dict[int, tuple[ScanCandidate, ...]] = {}
+    originals = [item.candidates for item in found]  # alive while ids key the memo
     for item in found:
-        item.candidates = _shortlist(item, countries)
+        listed = shortlists.get(id(item.candidates))
+        if listed is None:
+            listed = shortlists[id(item.candidates)] = _shortlist(item, countries)
+        item.candidates = listed
     # First pass: the likeliest reading of each name, by size and document focus only, to
     # anchor the proximity of the others.
-    anchors: dict[str, tuple[str, float, float]] = {}
+    anchors: dict[str, _Anchor] = {}
     for item in found:
+        if item.key in anchors:
+            continue
         best = max(item.candidates, key=lambda c: _score(item, c, countries, ()))
         if best.kind not in (PlaceKind.COUNTRY, PlaceKind.CONTINENT):
-            anchors.setdefault(item.key, (item.key, best.lat, best.lon))
+            anchors[item.key] = _anchor(item.key, best.lat, best.lon)
     anchor_list = list(anchors.values())[:25]
-    ranked = [
-        sorted(
-            ((_score(item, c, countries, anchor_list), c) for c in item.candidates),
-            key=lambda pair: (-pair[0], pair[1].pk),
+    _agree_on_list_kinds(found, countries)
+    memo: dict[tuple[Any, ...], list[_Scored]] = {}
+    ranked: list[list[_Scored]] = []
+    for item in found:
+        token = (
+            id(item.candidates),
+            item.key,
+            item.siblings,
+            item.cue,
+            item.allowed,
+            item.list_kind,
         )
-        if len(item.candidates) > 1
-        else [(_score(item, item.candidates[0], countries, ()), item.candidates[0])]
-        for item in found
-    ]
+        scored = memo.get(token)
+        if scored is None:
+            if len(item.candidates) > 1:
+                scored = sorted(
+                    ((_score(item, c, countries, anchor_list), c) for c in item.candidates),
+                    key=lambda pair: (-pair[0], pair[1].pk),
+                )
+            else:
+                scored = [(_score(item, item.candidates[0], countries, ()), item.candidates[0])]
+            memo[token] = scored
+        ranked.append(scored)
+    del originals
     # One sense per discourse: a name repeated without a cue word takes the reading of its
     # cued or most confident occurrence ("the port of Callao … Callao").
     sense: dict[str, ScanCandidate] = {}
     strength: dict[str, tuple[int, float]] = {}
     for item, scored in zip(found, ranked, strict=True):
-        rank = (1 if item.cue else 0, scored[0][0])
+        rank = (1 if item.cue or item.allowed else 0, scored[0][0])
         if item.key not in strength or rank > strength[item.key]:
             strength[item.key], sense[item.key] = rank, scored[0][1]
     mentions = []
     for item, scored in zip(found, ranked, strict=True):
         best_score, best = scored[0]
-        if item.cue is None and sense[item.key].pk != best.pk:
+        if item.cue is None and not item.allowed and sense[item.key].pk != best.pk:
             chosen = sense[item.key]
             best_score = next(score for score, c in scored if c.pk == chosen.pk)
             best = chosen

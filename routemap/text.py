@@ -160,6 +160,11 @@ def _stopwords(language: str) -> frozenset[str]:
     return frozenset(top_n_list(language, 120))
 
 
+@functools.cache
+def _only_in(language: str, other: str) -> frozenset[str]:
+    return _stopwords(language) - _stopwords(other)
+
+
 _WORD = re.compile(r"[^\W\d_]+")
 
 
@@ -171,12 +176,12 @@ def detect_language(text: str) -> str | None:
     >>> detect_language("La policía incautó cocaína con destino al puerto del Callao.")
     'es'
     """
-    words = [w.lower() for w in _WORD.findall(text[:4000])]  # a few paragraphs settle it
+    words = _WORD.findall(text[:4000].lower())  # a few paragraphs settle it
     if not words:
         return None
-    english, spanish = _stopwords("en"), _stopwords("es")
-    en = sum(w in english and w not in spanish for w in words)
-    es = sum(w in spanish and w not in english for w in words)
+    english, spanish = _only_in("en", "es"), _only_in("es", "en")
+    en = sum(map(english.__contains__, words))
+    es = sum(map(spanish.__contains__, words))
     if en == es == 0:
         return None
     return "en" if en >= es else "es"
@@ -214,7 +219,9 @@ _MONTHS = {
     "ago": 8,
     "dic": 12,
 }
-_MONTH_WORD = r"([A-Za-zé]{3,10})"
+# Month words only (checked against _MONTHS anyway): a free word pattern made every
+# "word number" pair in a text a candidate to parse.
+_MONTH_WORD = "((?i:" + "|".join(sorted(_MONTHS, key=lambda m: (-len(m), m))) + r"))(?![^\W\d_])"
 _DATE_PATTERNS = (
     # 19 JUL 2012 · 23 de abril de 2019 · 5 July 2022 (month words checked against _MONTHS)
     re.compile(rf"\b(\d{{1,2}})\s+(?:de\s+)?{_MONTH_WORD}\.?,?\s+(?:de\s+|del\s+)?(\d{{4}})\b"),
@@ -239,30 +246,49 @@ def find_date(text: str) -> str | None:
     >>> find_date("no date here") is None
     True
     """
+    # Every pattern holds a four-digit year: look for years first (one cheap scan) and
+    # try the date patterns only in a window around each, in text order.
+    for year in _YEAR_DIGITS.finditer(text):
+        found = [
+            date
+            for number, pattern in enumerate(_DATE_PATTERNS)
+            if (date := _date_around(text, year.start(), year.end(), number, pattern))
+        ]
+        if found:
+            return min(found)[1]
+    return None
+
+
+_YEAR_DIGITS = re.compile(r"(?<!\d)\d{4}(?!\d)")
+
+
+def _date_around(
+    text: str, year_start: int, year_end: int, number: int, pattern: re.Pattern[str]
+) -> tuple[int, str] | None:
+    """The first valid date of one pattern that includes the year at ``year_start``."""
     import datetime as dt
 
-    found: list[tuple[int, str]] = []
-    for number, pattern in enumerate(_DATE_PATTERNS):
-        for match in pattern.finditer(text):
-            groups = match.groups()
-            try:
-                if number == 0:
-                    day, month, year = int(groups[0]), _MONTHS[groups[1].lower()], int(groups[2])
-                elif number == 1:
-                    month, day, year = _MONTHS[groups[0].lower()], int(groups[1]), int(groups[2])
-                elif number == 2:
-                    year, month, day = (int(g) for g in groups)
-                else:
-                    day, month, year = (int(g) for g in groups)
-                    if month > 12 >= day:  # written month first
-                        day, month = month, day
-                value = dt.date(year, month, day)
-            except (KeyError, ValueError):
-                continue
-            if 1900 <= value.year <= 2100:
-                found.append((match.start(), value.isoformat()))
-                break
-    return min(found)[1] if found else None
+    for match in pattern.finditer(text, max(0, year_start - 40), year_end + 8):
+        if not match.start() <= year_start < match.end():
+            continue
+        groups = match.groups()
+        try:
+            if number == 0:
+                day, month, year = int(groups[0]), _MONTHS[groups[1].lower()], int(groups[2])
+            elif number == 1:
+                month, day, year = _MONTHS[groups[0].lower()], int(groups[1]), int(groups[2])
+            elif number == 2:
+                year, month, day = (int(g) for g in groups)
+            else:
+                day, month, year = (int(g) for g in groups)
+                if month > 12 >= day:  # written month first
+                    day, month = month, day
+            value = dt.date(year, month, day)
+        except (KeyError, ValueError):
+            continue
+        if 1900 <= value.year <= 2100:
+            return (match.start(), value.isoformat())
+    return None
 
 
 # -- hard-wrapped text -------------------------------------------------------------------
@@ -309,7 +335,6 @@ def unwrap(text: str) -> str:
 # -- blocks and site chrome ---------------------------------------------------------------
 
 _LINE = re.compile(r"[^\r\n]+")
-_SENTENCE_END = re.compile(r"[.!?…:;][\"'”’»)\]]*\s*$")
 _LINK_LINE = re.compile(r"^\s*[A-ZÁÉÍÓÚÑ][A-ZÁÉÍÓÚÑ .]{2,30}:\s+\S")  # "SEE ALSO: …"
 _RUN_TOGETHER = re.compile(r"[a-z][A-Z][a-z]+[A-Z][a-z]")  # "HomeNewsBriefPeru"
 _SLUG = re.compile(r"^(?=\S*[-_/])(?=\S*\d)\S{12,}$")  # "15-09-11-Peru-NarcoPolice" image names
@@ -319,9 +344,16 @@ _LIST_ITEM = re.compile(r"^\s*(?:[•·▪◦*-]|\d{1,2}[.)])\s*\S{0,12}\s*$")
 _PARAGRAPH = 250  # characters: a block this long is an article paragraph, not a teaser
 
 
+def _ends_sentence(text: str) -> bool:
+    """True when ``text`` ends like a sentence (what ``_SENTENCE_END`` matches), read from
+    its end rather than searched from every position."""
+    tail = text.rstrip().rstrip("\"'”’»)]")
+    return bool(tail) and tail[-1] in ".!?…:;"
+
+
 def _is_short(text: str) -> bool:
     stripped = text.strip()
-    return len(stripped) < 60 or (len(stripped) < 90 and not _SENTENCE_END.search(stripped))
+    return len(stripped) < 60 or (len(stripped) < 90 and not _ends_sentence(stripped))
 
 
 def _is_prose(text: str) -> bool:
@@ -369,7 +401,7 @@ def mark_chrome(text: str) -> Iterator[Block]:
 def _guess_title(blocks: tuple[Block, ...]) -> str | None:
     for block in blocks[:6]:
         words = block.text.split()
-        if not block.chrome and len(words) >= 3 and not _SENTENCE_END.search(block.text):
+        if not block.chrome and len(words) >= 3 and not _ends_sentence(block.text):
             return block.text.strip()
     return None
 
@@ -383,13 +415,24 @@ _ABBREVIATIONS = frozenset(
 _BOUNDARY = re.compile(r"[.!?…][\"'”’»)\]]*\s+(?=[\"“‘¿¡(«A-ZÁÉÍÓÚÑ0-9])")
 
 
+def _last_word(text: str, end: int) -> str:
+    """The last whitespace-separated word of ``text[:end]`` (what ``split()[-1]`` gives)
+    without splitting the whole prefix again at every boundary."""
+    start = end
+    while start > 0 and not text[start - 1].isspace():
+        start -= 1
+    if start == end:  # whitespace right before: the word ends further left
+        stripped = text[:end].rstrip()
+        return stripped.split()[-1] if stripped else ""
+    return text[start:end]
+
+
 def split_sentences(text: str, blocks: tuple[Block, ...]) -> Iterator[tuple[int, int]]:
     """Sentence spans: each line is split at sentence ends, minding abbreviations."""
     for block in blocks:
         start = block.start
         for match in _BOUNDARY.finditer(block.text):
-            before = block.text[: match.start()].split()
-            last = before[-1].lower().rstrip(".") if before else ""
+            last = _last_word(block.text, match.start()).lower().rstrip(".")
             if last in _ABBREVIATIONS or (len(last) == 1 and last.isalpha()):
                 continue
             end = block.start + match.start() + 1

@@ -209,6 +209,26 @@ def test_curated_areas(gaz: Gazetteer, name: str, area: str) -> None:
     assert gaz.resolve(name).id == area
 
 
+@pytest.mark.parametrize(
+    ("name", "region"),
+    [("NSW", "New South Wales"), ("N.S.W.", "New South Wales"), ("Calif.", "California")],
+)
+def test_region_abbreviations_from_natural_earth(gaz: Gazetteer, name: str, region: str) -> None:
+    place = gaz.resolve(name)
+    assert place.kind is PlaceKind.REGION and place.name == region, place
+
+
+def test_region_points_are_inside_their_regions(gaz: Gazetteer) -> None:
+    """Admin-1 points are Natural Earth's label points, kept only inside the region."""
+    import shapely
+
+    regions = gaz.places(kind="region", country="PE") + gaz.places(kind="region", country="US")
+    assert len(regions) > 60
+    for place in regions:
+        assert place.geometry is not None
+        assert place.geometry.distance(shapely.Point(place.lon, place.lat)) <= 0.05, place
+
+
 def test_airstrips_from_airportsdata(gaz: Gazetteer) -> None:
     assert gaz.resolve("SPLA").id == "icao:SPLA"
     assert gaz.resolve("Mazamari", kind="airport").id == "icao:SPMF"

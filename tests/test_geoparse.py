@@ -130,6 +130,39 @@ def test_not_places_stay_out() -> None:
             "geonames:3117735",
         ),
         ("El Perú y Bolivia firmaron un acuerdo.", "Perú", "iso3166:PE"),
+        # A place qualified by the country or region holding it ("X, Y", "X (Y)").
+        (
+            "US agents in Texas and Florida tracked the shipment, which Greek police later "
+            "seized in Athens, Greece.",
+            "Athens",
+            "geonames:264371",
+        ),
+        (
+            "DEA agents arrested the courier in Atlanta, Georgia, after a flight from Bogotá.",
+            "Georgia",
+            "iso3166-2:US-GA",
+        ),
+        (
+            "La droga salió de San Francisco (Ayacucho) rumbo a Lima, según la policía.",
+            "Ayacucho",
+            "iso3166-2:PE-AYA",
+        ),
+        # A list of three names or more takes the kind most of them have.
+        (
+            "Fentanyl seizures rose in Arizona, California, Georgia and Texas last year.",
+            "Georgia",
+            "iso3166-2:US-GA",
+        ),
+        (
+            "Authorities in Alberta, Manitoba, Ontario and New Brunswick reported seizures.",
+            "Ontario",
+            "iso3166-2:CA-ON",
+        ),
+        (
+            "Los cárteles se disputan las rutas en Sinaloa, Sonora, Durango y Chihuahua.",
+            "Durango",
+            "iso3166-2:MX-DUR",
+        ),
     ],
 )
 def test_context_resolves_ambiguous_names(text: str, surface: str, place_id: str) -> None:
@@ -153,6 +186,38 @@ def test_context_resolves_ambiguous_names(text: str, surface: str, place_id: str
 )
 def test_traps_yield_no_place(text: str) -> None:
     assert [m.text for m in geoparse(text)] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Commas that only separate a list qualify nothing.
+        (
+            "The cocaine was unloaded in Cairo, Giza, and Alexandria, police said.",
+            {"Cairo": "geonames:360630"},
+        ),
+        (
+            "Health officials in countries such as China, Japan, and Brazil report cases.",
+            {"China": "iso3166:CN", "Japan": "iso3166:JP"},
+        ),
+        (
+            "La policía incautó droga en Perú, Bolivia y Colombia, como también en Ecuador.",
+            {"Perú": "iso3166:PE", "Bolivia": "iso3166:BO", "Colombia": "iso3166:CO"},
+        ),
+    ],
+)
+def test_list_commas_are_not_qualifiers(text: str, expected: dict[str, str]) -> None:
+    found = {m.text: m.place.id for m in geoparse(text) if m.place}
+    assert {name: found.get(name) for name in expected} == expected
+
+
+def test_a_qualified_name_keeps_its_reading_when_repeated() -> None:
+    text = (
+        "US and Mexican agents followed the courier to Athens, Greece. In Athens the "
+        "Hellenic Police arrested him; Texas prosecutors want him extradited."
+    )
+    places = [m.place.id for m in geoparse(text) if m.text == "Athens" and m.place]
+    assert places == ["geonames:264371", "geonames:264371"]
 
 
 def test_mentions_are_ordered_non_overlapping_and_offsets_exact() -> None:

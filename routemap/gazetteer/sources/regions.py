@@ -3,6 +3,7 @@ names), from routemap/data/admin1.geojson derived by gazetteer/build_natural_ear
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from routemap.gazetteer.sources.base import (
@@ -16,7 +17,31 @@ from routemap.gazetteer.sources.base import (
 )
 from routemap.places import PlaceKind
 
-__all__ = ["Admin1Regions"]
+__all__ = ["Admin1Regions", "abbreviation_names"]
+
+_DOTTED_INITIALS = re.compile(r"(?:[A-Z]\.){3,}")
+
+
+def abbreviation_names(abbrev: str | None) -> list[tuple[str, NameType]]:
+    """Natural Earth's abbreviation of a region where press style writes it so: a clipped
+    word of four letters or more ("Calif.", "Tenn."), or three initials or more, with and
+    without their dots ("N.S.W.", "NSW"). Shorter ones ("Pa.", "S.A.", "U.N.") read as
+    other words once dots are folded away, so they are left out.
+
+    >>> abbreviation_names("N.S.W.")
+    [('N.S.W.', <NameType.ALTERNATE: 3>), ('NSW', <NameType.ALTERNATE: 3>)]
+    >>> abbreviation_names("Calif.")
+    [('Calif.', <NameType.ALTERNATE: 3>)]
+    >>> abbreviation_names("S.A.") + abbreviation_names("Pa.") + abbreviation_names("W Mid")
+    []
+    """
+    if not abbrev:
+        return []
+    if _DOTTED_INITIALS.fullmatch(abbrev):
+        return [(abbrev, NameType.ALTERNATE), (abbrev.replace(".", ""), NameType.ALTERNATE)]
+    if re.fullmatch(r"[A-Z][a-z]{3,6}\.", abbrev):
+        return [(abbrev, NameType.ALTERNATE)]
+    return []
 
 
 class Admin1Regions(Source):
@@ -37,6 +62,7 @@ class Admin1Regions(Source):
                 names.append((props["name_es"], NameType.LOCALIZED))
             for alt in clean_alternates(props.get("name_alt") or ()):
                 names.append((alt, NameType.ALTERNATE))
+            names += abbreviation_names(props.get("abbrev"))
             yield PlaceRecord(
                 id=props["id"],
                 name=props["name"],
