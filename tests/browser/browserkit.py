@@ -155,6 +155,22 @@ class RecordingPage:
         topmost element (on the stroke of an SVG path), or None."""
         return self.evaluate(f"({POINT_ON_JS})({json.dumps(selector)}, {index})")  # type: ignore[no-any-return]
 
+    def point_on_layer(self, layer: str) -> tuple[float, float] | None:
+        """A viewport point that clicks the Leaflet layer ``layer`` (a JS expression): on
+        its line (or at its point), where it is the topmost interactive layer of its
+        renderer and the renderer's element is the topmost element; or None."""
+        return self.evaluate(f"({POINT_ON_LAYER_JS})({layer})")  # type: ignore[no-any-return]
+
+    def drawn_legs(self) -> dict[str, dict[str, int]]:
+        """Per mode layer (``window.routemapLayers``): the legs (polylines) and the other
+        layers (arrowheads) its renderer draws now."""
+        return self.evaluate(DRAWN_JS)  # type: ignore[no-any-return]
+
+    def painted(self, color: str) -> int:
+        """How many pixels of the map's canvases have ``color`` (``#rrggbb``, ±24 per
+        channel, any opacity blended over the page)."""
+        return int(self.evaluate(f"({PAINTED_JS})({json.dumps(color)})"))
+
     def wait_for(self, expression: str, timeout_ms: int = 5000) -> Any:
         """The first truthy value of ``expression``, polled once per animation frame."""
         return self.evaluate(
@@ -215,6 +231,80 @@ POINT_ON_JS = r"""
     }
   }
   return null;
+}
+"""
+
+POINT_ON_LAYER_JS = r"""
+(layer) => {
+  const map = layer && layer._map, r = layer && layer._renderer;
+  if (!map || !r) return null;
+  const box = map.getContainer().getBoundingClientRect();
+  const top = (p) => {  // the layer a click at layer point p reaches (canvas: last drawn)
+    if (!(r instanceof L.Canvas)) return layer;
+    let hit = null;
+    for (let o = r._drawFirst; o; o = o.next) {
+      if (o.layer.options.interactive && o.layer._containsPoint(p)) hit = o.layer;
+    }
+    return hit;
+  };
+  const candidates = [];
+  for (const part of layer._parts || []) {
+    for (let i = 0; i + 1 < part.length; i++) {
+      for (const f of [0.5, 0.35, 0.65, 0.2, 0.8, 0.1, 0.9]) {
+        candidates.push(part[i].add(part[i + 1].subtract(part[i]).multiplyBy(f)));
+      }
+    }
+  }
+  if (layer._point) candidates.push(layer._point);
+  for (const p of candidates) {
+    const c = map.layerPointToContainerPoint(p);
+    const x = Math.round(box.left + c.x), y = Math.round(box.top + c.y);
+    if (x < 1 || y < 1 || x > innerWidth - 2 || y > innerHeight - 2) continue;
+    const back = map.containerPointToLayerPoint([x - box.left, y - box.top]);
+    if (top(back) !== layer) continue;
+    const element = document.elementFromPoint(x, y);
+    if (element !== r._container && !(layer._path && element === layer._path)) continue;
+    return [x, y];
+  }
+  return null;
+}
+"""
+
+DRAWN_JS = r"""
+(() => {
+  const out = {};
+  for (const [mode, group] of Object.entries(window.routemapLayers || {})) {
+    let legs = 0, others = 0;
+    group.eachLayer((layer) => {
+      const r = layer._renderer;
+      const drawn = !!(layer._map && r && (r instanceof L.Canvas
+        ? r._layers[L.stamp(layer)] : layer._path && layer._path.isConnected));
+      if (drawn && layer instanceof L.Polyline) legs++;
+      else if (drawn) others++;
+    });
+    out[mode] = {legs: legs, others: others};
+  }
+  return out;
+})()
+"""
+
+PAINTED_JS = r"""
+(color) => {
+  const want = [1, 3, 5].map((i) => parseInt(color.slice(i, i + 2), 16));
+  const bg = [255, 255, 255];
+  let count = 0;
+  for (const canvas of document.querySelectorAll(".leaflet-overlay-pane canvas")) {
+    const data = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
+    for (let i = 0; i < data.length; i += 4) {
+      const a = data[i + 3] / 255;
+      if (a < 0.3) continue;
+      const px = [0, 1, 2].map((k) => data[i + k]);
+      // the colour at full opacity, or blended over white at the pixel's opacity
+      const close = (target) => target.every((v, k) => Math.abs(v - px[k]) <= 24);
+      if (close(want) || close(want.map((v, k) => v * a + bg[k] * (1 - a)))) count++;
+    }
+  }
+  return count;
 }
 """
 
