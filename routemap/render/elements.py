@@ -173,31 +173,32 @@ class RouteLayers(_RawMacro):
     var r = R[p.r];
     return s(r[0][0]) + ' → ' + s(r[0][r[0].length - 1]) + ' (' + M[mode].label + ')';
   }
+  // Popups and tooltips are bound to each layer as a whole (Leaflet hands the clicked or
+  // hovered member to the function): one binding per layer, not two per leg.
   Object.keys(legs).forEach(function(mode) {
     var group = legs[mode], arrows = [];
     group.eachLayer(function(line) {
       var p = line.feature.properties;
-      var targets = [line];
       if (typeof p.b === 'number') {
         var points = line.getLatLngs();
         var head = arrow(p, points[points.length - 1], mode);
         head.feature = line.feature;
         arrows.push(head);
-        targets.push(head);
       }
-      targets.forEach(function(t) {
-        t.bindTooltip(function() { return tip(p, mode); }, {sticky: true});
-        t.bindPopup(function() { return popup(p); }, {maxWidth: 360});
-      });
     });
     arrows.forEach(function(head) { group.addLayer(head); });
+    group.bindTooltip(function(item) {
+      return tip(item.feature.properties, mode);
+    }, {sticky: true});
+    group.bindPopup(function(item) { return popup(item.feature.properties); }, {maxWidth: 360});
   });
   others.forEach(function(group) {
-    group.eachLayer(function(item) {
-      var q = P[item.feature.properties.p];
-      item.bindTooltip(function() { return s(q[0]) + ' (' + s(q[1]) + ')'; }, {sticky: true});
-      item.bindPopup(function() { return placePopup(q); }, {maxWidth: 320});
-    });
+    function place(item) { return P[item.feature.properties.p]; }
+    group.bindTooltip(function(item) {
+      var q = place(item);
+      return s(q[0]) + ' (' + s(q[1]) + ')';
+    }, {sticky: true});
+    group.bindPopup(function(item) { return placePopup(place(item)); }, {maxWidth: 320});
   });
   window.routemapLayers = Object.assign(window.routemapLayers || {}, legs);
 })();

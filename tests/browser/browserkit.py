@@ -181,8 +181,8 @@ class RecordingPage:
         )
 
     def open_all_popups(self) -> int:
-        """Open every popup and tooltip bound to any layer (popups kept open together),
-        then settle; the number opened."""
+        """Open every popup and tooltip bound to any layer, or to a group for each of its
+        members (popups kept open together), then settle; the number opened."""
         count = self.evaluate(OPEN_ALL_JS)
         self.settle()
         return int(count)
@@ -321,6 +321,20 @@ OPEN_ALL_JS = r"""
   for (const map of maps) {
     const layers = [];
     map.eachLayer((layer) => layers.push(layer));
+    // A popup or tooltip bound to a group serves each member in turn, one at a time:
+    // give every member its own, with the group's content (the same function, called
+    // with the member) and options, so that all of them can be open at once.
+    for (const group of layers.filter((layer) => layer instanceof L.FeatureGroup)) {
+      const popup = group.getPopup(), tooltip = group.getTooltip();
+      group.eachLayer((member) => {
+        if (popup && !member.getPopup()) member.bindPopup(popup._content, popup.options);
+        if (tooltip && !member.getTooltip()) {
+          member.bindTooltip(tooltip._content, tooltip.options);
+        }
+      });
+      if (popup) group.unbindPopup();
+      if (tooltip) group.unbindTooltip();
+    }
     for (const layer of layers) {
       const popup = layer.getPopup && layer.getPopup();
       if (popup) {

@@ -280,3 +280,48 @@ def test_seed_map_served_over_loopback_http(
     shutil.copy(seed_map, folder / "map.html")
     page.open(base + "map.html")
     assert_clean(page)
+
+
+def test_year_filter_hides_legs_and_their_arrowheads(
+    page: RecordingPage, seed_map: Path, seed_routes: Any
+) -> None:
+    page.open(seed_map)
+    before = page.drawn_legs()
+    years = sorted({y for r in seed_routes if r.period for y in (r.period.start.year,)})
+    assert len(years) > 1, "the seed routes need periods for this test"
+    year = years[0]
+    expected = Counter(
+        leg.mode.value
+        for route in seed_routes
+        if route.period is None or route.period.start.year <= year <= route.period.end.year
+        for leg in route.legs
+    )
+    page.evaluate(f"window.routemapFilter({year}, {year})")
+    page.settle()
+    shown = page.drawn_legs()
+    assert Counter({m: n["legs"] for m, n in shown.items() if n["legs"]}) == expected
+    assert sum(n["others"] for n in shown.values()) < sum(n["others"] for n in before.values())
+    page.evaluate("window.routemapFilter(-Infinity, Infinity)")
+    page.settle()
+    assert page.drawn_legs() == before
+    assert_clean(page)
+
+
+def test_route_map_on_an_svg_map_draws_svg_arrowheads(
+    page: RecordingPage, seed_routes: Any, tmp_path: Path
+) -> None:
+    from routemap.render import offline_map
+
+    render = require_render()
+    base = offline_map(title="an SVG map of someone else's")  # no preferCanvas
+    fmap = render(seed_routes, m=base)
+    page.open(save_html(fmap, tmp_path / "svg.html"))
+    found = page.drawn_legs()
+    per_route, per_hop = leg_counts(seed_routes)
+    drawn = Counter({mode: n["legs"] for mode, n in found.items()})
+    assert drawn in (per_route, per_hop)
+    arrows = page.evaluate("document.querySelectorAll('path.routemap-arrow').length")
+    assert arrows == sum(n["others"] for n in found.values()) > 0
+    shape = page.evaluate("document.querySelector('path.routemap-arrow').getAttribute('d')")
+    assert shape.count("L") == 2 and shape.endswith("z"), shape  # a closed triangle
+    assert_clean(page)
