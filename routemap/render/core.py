@@ -452,6 +452,9 @@ def _render(
                 padding_top_left=(260, 50),  # clear of the legend and the title
                 padding_bottom_right=(30, 30),
             )
+            if m is None:  # on our own map, fit before any layer is added: the layers
+                # are then projected and drawn once, at the final zoom, with no animation
+                fmap._children.move_to_end(next(reversed(fmap._children)), last=False)
     return fmap
 
 
