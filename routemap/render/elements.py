@@ -2,9 +2,9 @@
 through ``tojson`` or :func:`~routemap.render.markup.safe_json` (layer variables, which
 are our own deterministic element names, are the one thing written as identifiers).
 
-- :class:`RouteLayers` binds popups and tooltips to the features of one render's layers,
-  adds the direction arrows (rotated DivIcons) and registers the mode layers in
-  ``window.routemapLayers``;
+- :class:`RouteLayers` binds popups and tooltips to one render's layers, adds the
+  direction arrows (triangles drawn by the layer's renderer, canvas or SVG) and registers
+  the mode layers in ``window.routemapLayers``;
 - :class:`TimeFilter` is a two-year range control that takes features out of their layer
   and puts them back (``window.routemapFilter(from, to)`` does the same from a script);
 - :class:`Panel` is a Leaflet control holding escaped HTML built in Python (the legend,
