@@ -115,9 +115,11 @@ _DRAWN_JS = """(() => {
   let legs = 0, arrows = 0, canvas = true;
   for (const group of Object.values(window.routemapLayers || {})) {
     group.eachLayer((layer) => {
-      const r = layer._renderer;
-      canvas = canvas && r instanceof L.Canvas;
-      if (!(layer._map && r && r._layers[L.stamp(layer)])) return;
+      const r = layer._renderer, canvas_ = r instanceof L.Canvas;
+      canvas = canvas && (canvas_ || !r);
+      const element = layer._path || layer._icon;  // SVG path or a marker's element
+      const drawn = canvas_ ? !!r._layers[L.stamp(layer)] : !!(element && element.isConnected);
+      if (!(layer._map && drawn)) return;
       if (layer instanceof L.Polyline) legs++; else arrows++;
     });
   }
