@@ -442,3 +442,18 @@ def test_packed_layers_rebuild_the_same_features_and_styles() -> None:
         assert unpack(packed) == layer.data["features"], name
         styles = [packed["S"][i] for i in packed["s"]]
         assert styles == [layer.style_function(f) for f in layer.data["features"]], name
+
+
+def test_packed_layers_take_their_geometry_only_and_may_be_empty() -> None:
+    from routemap.render.elements import PackedGeoJson
+
+    point = {"type": "Feature", "id": 0, "geometry": {"type": "Point", "coordinates": [1, 2]}}
+    fc = {"type": "FeatureCollection", "features": [{**point, "properties": {}}]}
+    with pytest.raises(ValueError, match="feature 0 is a Point; pack='lines' takes LineStrings"):
+        PackedGeoJson(fc, styles=[{}], pack="lines").packed()
+    with pytest.raises(ValueError, match="2 styles for 1 features"):
+        PackedGeoJson(fc, styles=[{}, {}], pack="points")
+    empty = {"type": "FeatureCollection", "features": []}
+    for pack in ("lines", "points"):
+        packed = json.loads(PackedGeoJson(empty, styles=[], pack=pack).packed())
+        assert packed["n"] == 0 and packed["g"] == [] and packed["S"] == []

@@ -423,7 +423,16 @@ class PackedGeoJson(folium.GeoJson):
             return self.data_json or safe_json(self.data)
         features = self.data["features"]
         scale = 10**self.decimals
-        if self.pack == "lines":
+        kind = "LineString" if self.pack == "lines" else "Point"
+        for k, feature in enumerate(features):
+            if feature["geometry"]["type"] != kind:
+                raise ValueError(
+                    f"feature {k} is a {feature['geometry']['type']}; pack={self.pack!r} "
+                    f"takes {kind}s only"
+                )
+        if not features:
+            geometry: list[Any] = []
+        elif self.pack == "lines":
             lines = [f["geometry"]["coordinates"] for f in features]
             counts = np.fromiter((len(c) for c in lines), dtype=np.int64, count=len(lines))
             flat = np.array([xy for c in lines for xy in c], dtype=float).reshape(-1, 2)
@@ -433,7 +442,7 @@ class PackedGeoJson(folium.GeoJson):
             steps[starts[counts > 0]] = ints[starts[counts > 0]]
             listed = steps.ravel().tolist()
             bounds = np.concatenate(([0], np.cumsum(2 * counts))).tolist()
-            geometry: list[Any] = [listed[a:b] for a, b in itertools.pairwise(bounds)]
+            geometry = [listed[a:b] for a, b in itertools.pairwise(bounds)]
         else:
             flat = np.array([f["geometry"]["coordinates"][:2] for f in features], dtype=float)
             geometry = np.rint(flat * scale).astype(np.int64).ravel().tolist()
