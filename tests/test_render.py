@@ -394,3 +394,66 @@ def test_repr_html_never_raises(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(core, "render", broken)
     shown = hostile_routes()._repr_html_()
     assert "&lt;RouteSet" in shown and "<b>boom" not in shown and "&lt;b&gt;boom" in shown
+
+
+# -- the page's packed layers --------------------------------------------------------------
+
+
+def unpack(packed: dict[str, Any]) -> list[dict[str, Any]]:
+    """What the page's script rebuilds from a packed layer (as ``_UNPACK_JS`` does)."""
+    features = []
+    q = 10 ** packed["q"]
+    for k in range(packed["n"]):
+        if packed["k"] == "lines":
+            steps = packed["g"][k]
+            xs = list(itertools.accumulate(steps[0::2]))
+            ys = list(itertools.accumulate(steps[1::2]))
+            geometry = {
+                "type": "LineString",
+                "coordinates": [[x / q, y / q] for x, y in zip(xs, ys, strict=True)],
+            }
+        else:
+            x, y = packed["g"][2 * k : 2 * k + 2]
+            geometry = {"type": "Point", "coordinates": [x / q, y / q]}
+        props = {}
+        for key, column in packed["c"].items():
+            value = (
+                (None if column["i"][k] < 0 else column["t"][column["i"][k]])
+                if isinstance(column, dict)
+                else column[k]
+            )
+            if value is not None:
+                props[key] = value
+        features.append({"type": "Feature", "id": k, "geometry": geometry, "properties": props})
+    return features
+
+
+def test_packed_layers_rebuild_the_same_features_and_styles() -> None:
+    fmap = render(sample())
+    page = page_of(fmap)
+    layers = geojson_layers(fmap)
+    for name in ("Air bridges", "Maritime / ports", "Land", "Places"):
+        layer = layers[name]
+        match = re.search(
+            rf"var {layer.get_name()} = \(function\(d, options\).*?\}}\)\((.*?)\);\n", page, re.S
+        )
+        assert match is not None, name
+        packed = json.loads(match.group(1).rsplit(", {", 1)[0])
+        assert unpack(packed) == layer.data["features"], name
+        styles = [packed["S"][i] for i in packed["s"]]
+        assert styles == [layer.style_function(f) for f in layer.data["features"]], name
+
+
+def test_packed_layers_take_their_geometry_only_and_may_be_empty() -> None:
+    from routemap.render.elements import PackedGeoJson
+
+    point = {"type": "Feature", "id": 0, "geometry": {"type": "Point", "coordinates": [1, 2]}}
+    fc = {"type": "FeatureCollection", "features": [{**point, "properties": {}}]}
+    with pytest.raises(ValueError, match="feature 0 is a Point; pack='lines' takes LineStrings"):
+        PackedGeoJson(fc, styles=[{}], pack="lines").packed()
+    with pytest.raises(ValueError, match="2 styles for 1 features"):
+        PackedGeoJson(fc, styles=[{}, {}], pack="points")
+    empty = {"type": "FeatureCollection", "features": []}
+    for pack in ("lines", "points"):
+        packed = json.loads(PackedGeoJson(empty, styles=[], pack=pack).packed())
+        assert packed["n"] == 0 and packed["g"] == [] and packed["S"] == []

@@ -21,9 +21,12 @@ True
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import gc
 import itertools
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -31,7 +34,7 @@ import numpy as np
 
 from routemap.geometry import unwrap
 from routemap.places import Place, PlaceKind
-from routemap.render.elements import CSS, Panel, RouteLayers, TimeFilter
+from routemap.render.elements import CSS, PackedGeoJson, Panel, RouteLayers, TimeFilter
 from routemap.render.ids import IdCounter, deterministic_ids
 from routemap.render.markup import (
     MODE_ORDER,
@@ -175,7 +178,7 @@ class _Drawing:
     place_records: list[list[int]] = field(default_factory=list)
     place_ids: dict[str, int] = field(default_factory=dict)
     places: list[dict[str, Any]] = field(default_factory=list)
-    place_styles: dict[int, dict[str, Any]] = field(default_factory=dict)
+    place_styles: list[dict[str, Any]] = field(default_factory=list)
     kinds: list[PlaceKind] = field(default_factory=list)
     areas: list[dict[str, Any]] = field(default_factory=list)
     lats: list[float] = field(default_factory=list)
@@ -206,6 +209,8 @@ def _collect(routes: list[Route], scale: WidthScale, wanted: set[str]) -> _Drawi
         drawing.years = (min(years), max(years))
     drawn = _draw_paths([route.legs[j].path for _, j, route in legs])
     bearings = _end_bearings(drawn)
+    styles: dict[tuple[Mode, float, bool], dict[str, Any]] = {}  # shared, never changed
+    periods: dict[Any, tuple[str, str]] = {}
     for (r, j, route), coords, bearing in zip(legs, drawn, bearings, strict=True):
         leg = route.legs[j]
         props: dict[str, Any] = {"r": r}
@@ -216,8 +221,12 @@ def _collect(routes: list[Route], scale: WidthScale, wanted: set[str]) -> _Drawi
         if len(route.legs) > 1:
             props["i"] = j
         if route.period is not None:
-            props["start"] = route.period.start.isoformat()
-            props["end"] = route.period.end.isoformat()
+            if route.period not in periods:
+                periods[route.period] = (
+                    route.period.start.isoformat(),
+                    route.period.end.isoformat(),
+                )
+            props["start"], props["end"] = periods[route.period]
         features = drawing.legs.setdefault(leg.mode, [])
         features.append(
             {
@@ -229,9 +238,10 @@ def _collect(routes: list[Route], scale: WidthScale, wanted: set[str]) -> _Drawi
         )
         kg = route.quantity.value_kg if route.quantity is not None else None
         width = scale.width_of(kg, len(route.citations))
-        drawing.styles.setdefault(leg.mode, []).append(
-            leg_style(leg.mode, width, approximate=leg.approximate)
-        )
+        look = (leg.mode, width, leg.approximate)
+        if look not in styles:
+            styles[look] = leg_style(leg.mode, width, approximate=leg.approximate)
+        drawing.styles.setdefault(leg.mode, []).append(styles[look])
         drawing.lons += [coords[0][0], coords[-1][0]]
         drawing.lats += [coords[0][1], coords[-1][1]]
     drawing.legs = {m: drawing.legs[m] for m in Mode if m in drawing.legs}
@@ -260,24 +270,34 @@ def _collect_places(drawing: _Drawing, places: list[Place]) -> None:
         index = _place_index(drawing, place)
         drawing.places.append(
             {
-                "type": "Feature",  # no id: properties.p is unique and identifies it
-                "geometry": {"type": "Point", "coordinates": [place.lon, place.lat]},
+                "type": "Feature",
+                "id": len(drawing.places),
+                "geometry": {
+                    "type": "Point",
+                    "coordinates": [round(place.lon, DECIMALS), round(place.lat, DECIMALS)],
+                },
                 "properties": {"p": index},
             }
         )
-        style = PLACE_STYLES[place.kind]
-        drawing.place_styles[index] = {
-            "radius": style.radius,
-            "fill": True,
-            "color": "#ffffff",
-            "weight": 1,
-            "fillColor": style.color,
-            "fillOpacity": 0.95,
-            "className": f"routemap-place routemap-kind-{place.kind.value}",
-        }
+        drawing.place_styles.append(_place_style(place.kind))
         drawing.lats.append(place.lat)
         drawing.lons.append(place.lon)
     drawing.kinds = [k for k in PLACE_STYLES if any(p.kind is k for p in places)]
+
+
+@functools.cache
+def _place_style(kind: PlaceKind) -> dict[str, Any]:
+    """The Leaflet options of a place's dot (one dict per kind, shared: never changed)."""
+    style = PLACE_STYLES[kind]
+    return {
+        "radius": style.radius,
+        "fill": True,
+        "color": "#ffffff",
+        "weight": 1,
+        "fillColor": style.color,
+        "fillOpacity": 0.95,
+        "className": f"routemap-place routemap-kind-{kind.value}",
+    }
 
 
 def _collect_areas(drawing: _Drawing, places: list[Place]) -> None:
@@ -370,6 +390,34 @@ def render(
     folium.Map
         Ids are deterministic: rendering the same routes gives the same bytes.
     """
+    with _gc_paused():
+        return _render(routes, m, title, offline, tiles, layers, time, width_by)
+
+
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection while a map is built: it makes hundreds of thousands
+    of small containers, none of them cyclic garbage, and the collector's passes over
+    them cost a third of the time. Restored (if it was on) when the block ends."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
+
+
+def _render(
+    routes: RouteSet | Route | Iterable[Route] | str | os.PathLike[str],
+    m: folium.Map | None,
+    title: str | None,
+    offline: bool,
+    tiles: str | None,
+    layers: Iterable[str] | None,
+    time: bool,
+    width_by: WidthBy,
+) -> folium.Map:
     items = sorted(_coerce_routes(routes), key=lambda r: r.id)  # stable: ties keep order
     wanted = _wanted_layers(layers)
     scale = WidthScale.for_routes(
@@ -387,6 +435,7 @@ def render(
                 offline=offline,
                 basemap_tolerance=BASEMAP_DEGREES,
                 lon_span=span,
+                prefer_canvas=True,  # one canvas draws thousands of legs; SVG would not
             )
         else:
             fmap = m
@@ -403,6 +452,9 @@ def render(
                 padding_top_left=(260, 50),  # clear of the legend and the title
                 padding_bottom_right=(30, 30),
             )
+            if m is None:  # on our own map, fit before any layer is added: the layers
+                # are then projected and drawn once, at the final zoom, with no animation
+                fmap._children.move_to_end(next(reversed(fmap._children)), last=False)
     return fmap
 
 
@@ -420,17 +472,16 @@ def _base_title(fmap: folium.Map, title: str) -> None:
 def _add_layers(
     fmap: folium.Map, state: _MapState, drawing: _Drawing, scale: WidthScale, *, time: bool
 ) -> None:
-    import folium
     from branca.element import Element
 
     _figure(fmap).header.add_child(Element(CSS), name="routemap_css")
     others = []
     if drawing.areas:
         areas = attach(
-            folium.GeoJson(
+            PackedGeoJson(
                 {"type": "FeatureCollection", "features": drawing.areas},
                 name=state.layer_name("Areas"),
-                style_function=_area_style,
+                styles=_area_style(None),
             ),
             fmap,
         )
@@ -438,12 +489,13 @@ def _add_layers(
         state.areas = True
     mode_layers = []
     for mode, features in drawing.legs.items():
-        styles = drawing.styles[mode]
         layer = attach(
-            folium.GeoJson(
+            PackedGeoJson(
                 {"type": "FeatureCollection", "features": features},
                 name=state.layer_name(MODE_STYLES[mode].label),
-                style_function=lambda f, s=styles: s[f["id"]],
+                styles=drawing.styles[mode],
+                pack="lines",
+                decimals=DECIMALS,
             ),
             fmap,
         )
@@ -452,11 +504,12 @@ def _add_layers(
             state.modes.append(mode)
     if drawing.places:
         places = attach(
-            folium.GeoJson(
+            PackedGeoJson(
                 {"type": "FeatureCollection", "features": drawing.places},
                 name=state.layer_name("Places"),
-                style_function=lambda f, s=drawing.place_styles: s[f["properties"]["p"]],
-                marker=folium.CircleMarker(),
+                styles=drawing.place_styles,
+                pack="points",
+                decimals=DECIMALS,
             ),
             fmap,
         )

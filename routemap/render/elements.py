@@ -1,24 +1,34 @@
 """The map's own Leaflet pieces: small MacroElements whose templates receive values only
-through ``tojson`` (layer variables, which are our own deterministic element names, are
-the one thing written as identifiers).
+through ``tojson`` or :func:`~routemap.render.markup.safe_json` (layer variables, which
+are our own deterministic element names, are the one thing written as identifiers).
 
-- :class:`RouteLayers` binds popups and tooltips to the features of one render's layers,
-  adds the direction arrows (rotated DivIcons) and registers the mode layers in
-  ``window.routemapLayers``;
+- :class:`RouteLayers` binds popups and tooltips to one render's layers, adds the
+  direction arrows (triangles drawn by the layer's renderer, canvas or SVG) and registers
+  the mode layers in ``window.routemapLayers``;
 - :class:`TimeFilter` is a two-year range control that takes features out of their layer
   and puts them back (``window.routemapFilter(from, to)`` does the same from a script);
 - :class:`Panel` is a Leaflet control holding escaped HTML built in Python (the legend,
-  the sources footer).
+  the sources footer);
+- :class:`PackedGeoJson` is a ``folium.GeoJson`` written compactly (see its doc).
+
+Big payloads (the record tables, the layers' data) are written into the page's script
+as they are (:class:`RawScript`): branca would otherwise compile each element's output
+once more as a Jinja template, which costs more than building the map.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import itertools
+from collections.abc import Sequence
+from typing import Any, Literal
 
-from branca.element import MacroElement
+import folium
+from branca.element import Element, Figure, MacroElement
 from folium.template import Template
 
-__all__ = ["Panel", "RouteLayers", "TimeFilter"]
+from routemap.render.markup import safe_json
+
+__all__ = ["PackedGeoJson", "Panel", "RawScript", "RouteLayers", "TimeFilter"]
 
 CSS = """<style>
 .routemap-panel{background:rgba(255,255,255,.92);padding:6px 8px;border-radius:4px;
@@ -37,13 +47,44 @@ CSS = """<style>
 .routemap-popup ol{padding-left:18px;margin:4px 0}
 .routemap-popup q{font-style:italic}
 .routemap-docid{color:#666}
-.routemap-arrow{background:none;border:none}
-.routemap-arrow svg{display:block;pointer-events:auto}
 #routemap-time input{width:4.5em}
 </style>"""
 
 
-class RouteLayers(MacroElement):
+class RawScript(Element):
+    """Script text written into the page as it is (no template: nothing in it is
+    evaluated by Jinja)."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self._name = "RawScript"
+        self.text = text
+
+    def render(self, **kwargs: Any) -> str:
+        return self.text
+
+
+def add_script(element: Element, text: str) -> None:
+    """Put ``text`` in the page's script under ``element``'s name (once per page render)."""
+    root = element.get_root()
+    if not isinstance(root, Figure):
+        raise TypeError(f"{element.get_name()} is not in a page (branca Figure)")
+    root.script.add_child(RawScript(text), name=element.get_name())
+
+
+class _RawMacro(MacroElement):
+    """A MacroElement with only a ``script`` macro, whose output goes to the page as it
+    is instead of through a second Jinja pass (:class:`RawScript`)."""
+
+    def render(self, **kwargs: Any) -> str:
+        script = self._template.module.__dict__["script"]
+        add_script(self, str(script(self, kwargs)))
+        for child in self._children.values():
+            child.render(**kwargs)
+        return ""
+
+
+class RouteLayers(_RawMacro):
     """Popups, tooltips and arrows for the layers of one render.
 
     The popups are assembled here from records (see :mod:`routemap.render.markup`):
@@ -58,12 +99,12 @@ class RouteLayers(MacroElement):
         """
 {% macro script(this, kwargs) %}
 (function() {
-  var S = {{ this.texts|tojson }};
-  var R = {{ this.routes|tojson }};
-  var C = {{ this.citations|tojson }};
-  var P = {{ this.places|tojson }};
-  var M = {{ this.modes|tojson }};
-  var MK = {{ this.mode_order|tojson }};
+  var S = {{ this.json.texts }};
+  var R = {{ this.json.routes }};
+  var C = {{ this.json.citations }};
+  var P = {{ this.json.places }};
+  var M = {{ this.json.modes }};
+  var MK = {{ this.json.mode_order }};
   var legs = {
   {%- for key, layer in this.leg_layers %}
     {{ key|tojson }}: {{ layer.get_name() }}{{ "," if not loop.last }}
@@ -109,42 +150,55 @@ class RouteLayers(MacroElement):
       '</div><table>' + row('Kind', q[1]) + row('Country', q[2]) + row('Id', q[3]) +
       row('Source', q[4]) + '</table></div>';
   }
+  // An arrowhead: a triangle with its tip on the leg's end, turned to the bearing the
+  // leg arrives on (p.b, degrees clockwise from north, computed in Python); drawn by the
+  // layer's renderer (canvas or SVG) like any other path.
+  var Arrow = L.CircleMarker.extend({
+    _updatePath: function() {
+      var tip = this._point, t = this.options.bearing * Math.PI / 180;
+      var dx = Math.sin(t), dy = -Math.cos(t), bx = tip.x - 10 * dx, by = tip.y - 10 * dy;
+      this._parts = this._empty() ? [] : [[tip, L.point(bx - 6 * dy, by + 6 * dx),
+        L.point(bx + 6 * dy, by - 6 * dx)]];
+      this._renderer._updatePoly(this, true);
+    }
+  });
   function arrow(p, latlng, mode) {
-    var svg = '<svg width="20" height="20" viewBox="0 0 20 20" style="transform:rotate(' +
-      (+p.b) + 'deg)"><path d="M10 10 L4 20 L16 20 Z" fill="' + M[mode].color +
-      '" fill-opacity="' + (p.a ? {{ this.approx_opacity|tojson }} : 1) + '"/></svg>';
-    var icon = L.divIcon({
-      className: 'routemap-arrow routemap-mode-' + mode, html: svg,
-      iconSize: [20, 20], iconAnchor: [10, 10]
+    return new Arrow(latlng, {
+      radius: 10, bearing: +p.b, stroke: false, fill: true, fillColor: M[mode].color,
+      fillOpacity: p.a ? {{ this.approx_opacity|tojson }} : 1,
+      className: 'routemap-arrow routemap-mode-' + mode
     });
-    return L.marker(latlng, {keyboard: false, icon: icon});
   }
+  function tip(p, mode) {
+    var r = R[p.r];
+    return s(r[0][0]) + ' → ' + s(r[0][r[0].length - 1]) + ' (' + M[mode].label + ')';
+  }
+  // Popups and tooltips are bound to each layer as a whole (Leaflet hands the clicked or
+  // hovered member to the function): one binding per layer, not two per leg.
   Object.keys(legs).forEach(function(mode) {
     var group = legs[mode], arrows = [];
     group.eachLayer(function(line) {
-      var p = line.feature.properties, r = R[p.r];
-      var tip = s(r[0][0]) + ' → ' + s(r[0][r[0].length - 1]) + ' (' + M[mode].label + ')';
-      var targets = [line];
+      var p = line.feature.properties;
       if (typeof p.b === 'number') {
         var points = line.getLatLngs();
         var head = arrow(p, points[points.length - 1], mode);
         head.feature = line.feature;
         arrows.push(head);
-        targets.push(head);
       }
-      targets.forEach(function(t) {
-        t.bindTooltip(tip, {sticky: true});
-        t.bindPopup(function() { return popup(p); }, {maxWidth: 360});
-      });
     });
     arrows.forEach(function(head) { group.addLayer(head); });
+    group.bindTooltip(function(item) {
+      return tip(item.feature.properties, mode);
+    }, {sticky: true});
+    group.bindPopup(function(item) { return popup(item.feature.properties); }, {maxWidth: 360});
   });
   others.forEach(function(group) {
-    group.eachLayer(function(item) {
-      var q = P[item.feature.properties.p];
-      item.bindTooltip(s(q[0]) + ' (' + s(q[1]) + ')', {sticky: true});
-      item.bindPopup(function() { return placePopup(q); }, {maxWidth: 320});
-    });
+    function place(item) { return P[item.feature.properties.p]; }
+    group.bindTooltip(function(item) {
+      var q = place(item);
+      return s(q[0]) + ' (' + s(q[1]) + ')';
+    }, {sticky: true});
+    group.bindPopup(function(item) { return placePopup(place(item)); }, {maxWidth: 320});
   });
   window.routemapLayers = Object.assign(window.routemapLayers || {}, legs);
 })();
@@ -166,6 +220,14 @@ class RouteLayers(MacroElement):
     ) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
         self._name = "RouteLayers"
+        self.json = {
+            "texts": safe_json(texts),
+            "routes": safe_json(routes),
+            "citations": safe_json(citations),
+            "places": safe_json(places),
+            "modes": safe_json(modes),
+            "mode_order": safe_json(mode_order),
+        }
         self.texts = texts
         self.routes = routes
         self.citations = citations
@@ -272,3 +334,160 @@ class Panel(MacroElement):
         self.element_id = element_id
         self.position = position
         self.html = html
+
+
+Pack = Literal["lines", "points"]
+
+# Rebuilds the GeoJSON features of a packed layer (see PackedGeoJson) and makes the layer.
+_UNPACK_JS = """(function(d, options) {
+  var features = [], q = Math.pow(10, d.q), k, j, g, c, x, y, p, key, v;
+  for (k = 0; k < d.n; k++) {
+    if (d.k === 'lines') {
+      g = d.g[k]; c = []; x = 0; y = 0;
+      for (j = 0; j < g.length; j += 2) { x += g[j]; y += g[j + 1]; c.push([x / q, y / q]); }
+      g = {type: 'LineString', coordinates: c};
+    } else {
+      g = {type: 'Point', coordinates: [d.g[2 * k] / q, d.g[2 * k + 1] / q]};
+    }
+    p = {};
+    for (key in d.c) {
+      v = d.c[key];
+      v = v.t ? (v.i[k] < 0 ? null : v.t[v.i[k]]) : v[k];
+      if (v !== null) { p[key] = v; }
+    }
+    features.push({type: 'Feature', id: k, geometry: g, properties: p});
+  }
+  function style(feature) { return d.S[d.s[feature.id]]; }
+  options.style = style;
+  options.pointToLayer = function(feature, latlng) {
+    return L.circleMarker(latlng, style(feature));
+  };
+  return L.geoJson({type: 'FeatureCollection', features: features}, options);
+})"""
+
+
+class PackedGeoJson(folium.GeoJson):
+    """A ``folium.GeoJson`` layer (one ``L.geoJson`` in the page) written compactly.
+
+    ``data`` stays an ordinary FeatureCollection in Python. In the page, ``pack="lines"``
+    (LineStrings) writes each feature's coordinates as integers (``decimals`` kept), each
+    point as the step from the one before; ``pack="points"`` writes points as integers;
+    properties go in one column per key (strings through a table of the distinct
+    values); ``styles`` (one Leaflet style per feature, in order) becomes a table of the
+    distinct styles and one index per feature. A few lines of script rebuild the same
+    features, with ``id`` their position, before they reach ``L.geoJson``. With
+    ``pack=None`` the FeatureCollection is written as it is, and ``styles`` is one style
+    for every feature. Everything goes through :func:`safe_json`, straight into the
+    page's script.
+
+    >>> fc = {"type": "FeatureCollection", "features": [{"type": "Feature", "id": 0,
+    ...       "geometry": {"type": "LineString", "coordinates": [[1.5, 2.0], [1.25, 2.5]]},
+    ...       "properties": {"r": 7, "start": "2014-01-01"}}]}
+    >>> PackedGeoJson(fc, styles=[{"color": "#000"}], pack="lines").packed()
+    '{"S":[{"color":"#000"}],"c":{"r":[7],"start":{"i":[0],"t":["2014-01-01"]}},\
+"g":[[1500,2000,-250,500]],"k":"lines","n":1,"q":3,"s":[0]}'
+    """
+
+    def __init__(
+        self,
+        data: dict[str, Any],
+        *,
+        styles: Sequence[dict[str, Any]] | dict[str, Any],
+        pack: Pack | None = None,
+        decimals: int = 3,
+        name: str | None = None,
+        control: bool = True,
+        interactive: bool = True,
+        smooth_factor: float | None = None,
+        data_json: str | None = None,
+    ) -> None:
+        super().__init__(data, name=name, control=control, smooth_factor=smooth_factor)
+        self._name = "GeoJson"
+        self.styles = styles
+        self.pack = pack
+        self.decimals = decimals
+        self.interactive = interactive
+        self.data_json = data_json
+        if isinstance(styles, dict):
+            self.style_function = lambda _, s=styles: s
+        else:
+            self.style_function = lambda f, s=styles: s[f["id"]]
+        if pack is not None and len(styles) != len(data["features"]):
+            raise ValueError(f"{len(styles)} styles for {len(data['features'])} features")
+
+    def packed(self) -> str:
+        """The layer's data as it is written in the page (JSON)."""
+        import numpy as np
+
+        if self.pack is None:
+            return self.data_json or safe_json(self.data)
+        features = self.data["features"]
+        scale = 10**self.decimals
+        kind = "LineString" if self.pack == "lines" else "Point"
+        for k, feature in enumerate(features):
+            if feature["geometry"]["type"] != kind:
+                raise ValueError(
+                    f"feature {k} is a {feature['geometry']['type']}; pack={self.pack!r} "
+                    f"takes {kind}s only"
+                )
+        if not features:
+            geometry: list[Any] = []
+        elif self.pack == "lines":
+            lines = [f["geometry"]["coordinates"] for f in features]
+            counts = np.fromiter((len(c) for c in lines), dtype=np.int64, count=len(lines))
+            flat = np.array([xy for c in lines for xy in c], dtype=float).reshape(-1, 2)
+            ints = np.rint(flat * scale).astype(np.int64)
+            steps = np.diff(ints, axis=0, prepend=np.zeros((1, 2), dtype=np.int64))
+            starts = np.concatenate(([0], np.cumsum(counts)[:-1])).astype(np.int64)
+            steps[starts[counts > 0]] = ints[starts[counts > 0]]
+            listed = steps.ravel().tolist()
+            bounds = np.concatenate(([0], np.cumsum(2 * counts))).tolist()
+            geometry = [listed[a:b] for a, b in itertools.pairwise(bounds)]
+        else:
+            flat = np.array([f["geometry"]["coordinates"][:2] for f in features], dtype=float)
+            geometry = np.rint(flat * scale).astype(np.int64).ravel().tolist()
+        keys = sorted({k for f in features for k in f["properties"]})
+        columns: dict[str, Any] = {}
+        for key in keys:
+            values = [f["properties"].get(key) for f in features]
+            if any(isinstance(v, str) for v in values):
+                table: dict[Any, int] = {}
+                index = [-1 if v is None else table.setdefault(v, len(table)) for v in values]
+                columns[key] = {"t": list(table), "i": index}
+            else:
+                columns[key] = values
+        distinct: dict[tuple[Any, ...], int] = {}
+        table_of_styles: list[dict[str, Any]] = []
+        style_index = []
+        for style in self.styles:
+            assert isinstance(style, dict)
+            key = tuple(sorted(style.items()))
+            if key not in distinct:
+                distinct[key] = len(table_of_styles)
+                table_of_styles.append(style)
+            style_index.append(distinct[key])
+        payload = {
+            "k": self.pack,
+            "n": len(features),
+            "q": self.decimals,
+            "g": geometry,
+            "c": columns,
+            "s": style_index,
+            "S": table_of_styles,
+        }
+        return safe_json(payload)
+
+    def render(self, **kwargs: Any) -> str:
+        options: dict[str, Any] = {"interactive": self.interactive}
+        if self.smooth_factor is not None:
+            options["smoothFactor"] = self.smooth_factor
+        name = self.get_name()
+        if self.pack is None:
+            options_js = safe_json(options)[:-1] + ',"style":' + safe_json(self.styles) + "}"
+            text = f"var {name} = L.geoJson({self.packed()}, {options_js});\n"
+        else:
+            text = f"var {name} = {_UNPACK_JS}({self.packed()}, {safe_json(options)});\n"
+        add_script(self, text)
+        for child in self._children.values():
+            child.render(**kwargs)
+        return ""

@@ -6,13 +6,14 @@ and reaches JavaScript only as JSON from :func:`safe_json` (or Jinja's ``tojson`
 escapes ``<``, ``>``, ``&``, ``'`` and every non-ASCII character (U+2028 and U+2029 too).
 
 >>> safe_json({"s": "</script><b>\u2028"})
-'{"s": "\\\\u003c/script\\\\u003e\\\\u003cb\\\\u003e\\\\u2028"}'
+'{"s":"\\\\u003c/script\\\\u003e\\\\u003cb\\\\u003e\\\\u2028"}'
 >>> esc('"><img src=x onerror=alert(1)>')
 '&quot;&gt;&lt;img src=x onerror=alert(1)&gt;'
 """
 
 from __future__ import annotations
 
+import contextlib
 import html
 import json
 from collections.abc import Iterable, Sequence
@@ -57,9 +58,9 @@ def esc(text: object) -> str:
 
 
 def safe_json(value: Any) -> str:
-    """JSON that is safe inside a ``<script>`` block, an HTML attribute and a Jinja
+    """Compact JSON that is safe inside a ``<script>`` block, an HTML attribute and a Jinja
     template (``{{``, ``{%`` and ``{#`` only occur inside strings, and are broken up)."""
-    text = json.dumps(value, ensure_ascii=True, sort_keys=True)
+    text = json.dumps(value, ensure_ascii=True, sort_keys=True, separators=(",", ":"))
     for old, new in (
         ("<", "\\u003c"),
         (">", "\\u003e"),
@@ -87,8 +88,13 @@ class TextTable:
     def __init__(self) -> None:
         self.texts: list[str] = []
         self._index: dict[str, int] = {}
+        self._seen: dict[object, int] = {}  # the values added so far, before str()
 
     def add(self, text: object) -> int:
+        try:
+            return self._seen[text]  # most texts recur: names, periods, sentences
+        except (KeyError, TypeError):
+            pass
         if text is None or text == "":
             return -1
         key = str(text)
@@ -96,6 +102,8 @@ class TextTable:
         if index is None:
             index = self._index[key] = len(self.texts)
             self.texts.append(esc(key))
+        with contextlib.suppress(TypeError):  # unhashable: looked up by its text each time
+            self._seen[text] = index
         return index
 
 

@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from routemap.places import Place, PlaceKind
-from routemap.render.markup import esc
+from routemap.render.elements import PackedGeoJson
+from routemap.render.markup import esc, safe_json
 
 if TYPE_CHECKING:
     import folium
@@ -107,6 +108,15 @@ def _basemap_geojson(tolerance: float = 0.0) -> dict[str, Any]:
     return {"type": "FeatureCollection", "features": features}
 
 
+@functools.cache
+def _basemap_for(tolerance: float, turns: tuple[int, ...]) -> tuple[dict[str, Any], str]:
+    """The basemap repeated once per turn of longitude, and its JSON for the page."""
+    base = _basemap_geojson(tolerance)
+    if turns != (0,):
+        base = _shifted(base, turns)
+    return base, safe_json(base)
+
+
 def _shifted(collection: dict[str, Any], turns: Iterable[int]) -> dict[str, Any]:
     """``collection`` repeated once per turn of 360° of longitude (0: as it is)."""
 
@@ -158,18 +168,17 @@ def _base_map(
         fmap.default_js = [(n, u) for n, u in fmap.default_js if n == "leaflet"]
         fmap.default_css = [(n, u) for n, u in fmap.default_css if n == "leaflet_css"]
     if tiles is None:
-        base = _basemap_geojson(basemap_tolerance)
         west, east = lon_span
         turns = range(math.floor((west + 180.0) / 360.0), math.floor((east + 180.0) / 360.0) + 1)
-        if list(turns) != [0]:
-            base = _shifted(base, sorted(turns, key=abs))
-        basemap = folium.GeoJson(
+        base, text = _basemap_for(basemap_tolerance, tuple(sorted(turns, key=abs)))
+        basemap = PackedGeoJson(
             base,
             name="Countries (Natural Earth)",
-            style_function=_basemap_style,
+            styles=_basemap_style(None),
             control=False,
             smooth_factor=1.0,
             interactive=False,
+            data_json=text,
         )
         attach(basemap, fmap)
         header.add_child(Element(_SEA_CSS), name="sea")

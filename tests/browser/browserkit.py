@@ -155,6 +155,22 @@ class RecordingPage:
         topmost element (on the stroke of an SVG path), or None."""
         return self.evaluate(f"({POINT_ON_JS})({json.dumps(selector)}, {index})")  # type: ignore[no-any-return]
 
+    def point_on_layer(self, layer: str) -> tuple[float, float] | None:
+        """A viewport point that clicks the Leaflet layer ``layer`` (a JS expression): on
+        its line (or at its point), where it is the topmost interactive layer of its
+        renderer and the renderer's element is the topmost element; or None."""
+        return self.evaluate(f"({POINT_ON_LAYER_JS})({layer})")  # type: ignore[no-any-return]
+
+    def drawn_legs(self) -> dict[str, dict[str, int]]:
+        """Per mode layer (``window.routemapLayers``): the legs (polylines) and the other
+        layers (arrowheads) its renderer draws now."""
+        return self.evaluate(DRAWN_JS)  # type: ignore[no-any-return]
+
+    def painted(self, color: str) -> int:
+        """How many pixels of the map's canvases have ``color`` (``#rrggbb``, ±24 per
+        channel, any opacity blended over the page)."""
+        return int(self.evaluate(f"({PAINTED_JS})({json.dumps(color)})"))
+
     def wait_for(self, expression: str, timeout_ms: int = 5000) -> Any:
         """The first truthy value of ``expression``, polled once per animation frame."""
         return self.evaluate(
@@ -165,8 +181,8 @@ class RecordingPage:
         )
 
     def open_all_popups(self) -> int:
-        """Open every popup and tooltip bound to any layer (popups kept open together),
-        then settle; the number opened."""
+        """Open every popup and tooltip bound to any layer, or to a group for each of its
+        members (popups kept open together), then settle; the number opened."""
         count = self.evaluate(OPEN_ALL_JS)
         self.settle()
         return int(count)
@@ -218,6 +234,80 @@ POINT_ON_JS = r"""
 }
 """
 
+POINT_ON_LAYER_JS = r"""
+(layer) => {
+  const map = layer && layer._map, r = layer && layer._renderer;
+  if (!map || !r) return null;
+  const box = map.getContainer().getBoundingClientRect();
+  const top = (p) => {  // the layer a click at layer point p reaches (canvas: last drawn)
+    if (!(r instanceof L.Canvas)) return layer;
+    let hit = null;
+    for (let o = r._drawFirst; o; o = o.next) {
+      if (o.layer.options.interactive && o.layer._containsPoint(p)) hit = o.layer;
+    }
+    return hit;
+  };
+  const candidates = [];
+  for (const part of layer._parts || []) {
+    for (let i = 0; i + 1 < part.length; i++) {
+      for (const f of [0.5, 0.35, 0.65, 0.2, 0.8, 0.1, 0.9]) {
+        candidates.push(part[i].add(part[i + 1].subtract(part[i]).multiplyBy(f)));
+      }
+    }
+  }
+  if (layer._point) candidates.push(layer._point);
+  for (const p of candidates) {
+    const c = map.layerPointToContainerPoint(p);
+    const x = Math.round(box.left + c.x), y = Math.round(box.top + c.y);
+    if (x < 1 || y < 1 || x > innerWidth - 2 || y > innerHeight - 2) continue;
+    const back = map.containerPointToLayerPoint([x - box.left, y - box.top]);
+    if (top(back) !== layer) continue;
+    const element = document.elementFromPoint(x, y);
+    if (element !== r._container && !(layer._path && element === layer._path)) continue;
+    return [x, y];
+  }
+  return null;
+}
+"""
+
+DRAWN_JS = r"""
+(() => {
+  const out = {};
+  for (const [mode, group] of Object.entries(window.routemapLayers || {})) {
+    let legs = 0, others = 0;
+    group.eachLayer((layer) => {
+      const r = layer._renderer;
+      const drawn = !!(layer._map && r && (r instanceof L.Canvas
+        ? r._layers[L.stamp(layer)] : layer._path && layer._path.isConnected));
+      if (drawn && layer instanceof L.Polyline) legs++;
+      else if (drawn) others++;
+    });
+    out[mode] = {legs: legs, others: others};
+  }
+  return out;
+})()
+"""
+
+PAINTED_JS = r"""
+(color) => {
+  const want = [1, 3, 5].map((i) => parseInt(color.slice(i, i + 2), 16));
+  const bg = [255, 255, 255];
+  let count = 0;
+  for (const canvas of document.querySelectorAll(".leaflet-overlay-pane canvas")) {
+    const data = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
+    for (let i = 0; i < data.length; i += 4) {
+      const a = data[i + 3] / 255;
+      if (a < 0.3) continue;
+      const px = [0, 1, 2].map((k) => data[i + k]);
+      // the colour at full opacity, or blended over white at the pixel's opacity
+      const close = (target) => target.every((v, k) => Math.abs(v - px[k]) <= 24);
+      if (close(want) || close(want.map((v, k) => v * a + bg[k] * (1 - a)))) count++;
+    }
+  }
+  return count;
+}
+"""
+
 OPEN_ALL_JS = r"""
 (() => {
   const L = window.L;
@@ -231,6 +321,20 @@ OPEN_ALL_JS = r"""
   for (const map of maps) {
     const layers = [];
     map.eachLayer((layer) => layers.push(layer));
+    // A popup or tooltip bound to a group serves each member in turn, one at a time:
+    // give every member its own, with the group's content (the same function, called
+    // with the member) and options, so that all of them can be open at once.
+    for (const group of layers.filter((layer) => layer instanceof L.FeatureGroup)) {
+      const popup = group.getPopup(), tooltip = group.getTooltip();
+      group.eachLayer((member) => {
+        if (popup && !member.getPopup()) member.bindPopup(popup._content, popup.options);
+        if (tooltip && !member.getTooltip()) {
+          member.bindTooltip(tooltip._content, tooltip.options);
+        }
+      });
+      if (popup) group.unbindPopup();
+      if (tooltip) group.unbindTooltip();
+    }
     for (const layer of layers) {
       const popup = layer.getPopup && layer.getPopup();
       if (popup) {

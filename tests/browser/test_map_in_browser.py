@@ -176,19 +176,30 @@ def test_seed_map_opens_offline_and_clean(
 def test_seed_map_draws_one_path_per_leg_with_arrowheads(
     page: RecordingPage, seed_map: Path, seed_routes: Any
 ) -> None:
+    from routemap.render import MODE_STYLES
+
     page.open(seed_map)
-    drawn = Counter(
-        page.evaluate(
-            "[...document.querySelectorAll('path.routemap-leg')].map(p =>"
-            " [...p.classList].find(c => c.startsWith('routemap-mode-')) || '?')"
-        )
-    )
-    drawn = Counter({mode.removeprefix("routemap-mode-"): n for mode, n in drawn.items()})
+    # Legs and arrowheads are drawn on a canvas: counted through Leaflet's layers (each
+    # one a renderer draws), and the canvas checked for pixels of each mode's colour.
+    assert page.evaluate(
+        "Object.values(window.routemapLayers).every(g => g.getLayers().every("
+        "l => l._renderer instanceof L.Canvas))"
+    ), "the legs are not on a canvas"
+    found = page.drawn_legs()
+    drawn = Counter({mode: n["legs"] for mode, n in found.items()})
     per_route, per_hop = leg_counts(seed_routes)
     # One path per leg: per route leg, or per distinct hop when shared legs are merged.
     assert drawn in (per_route, per_hop), (drawn, per_route, per_hop)
-    arrows = page.evaluate("document.querySelectorAll('.routemap-arrow').length")
-    assert arrows >= 1, "no arrowheads"
+    arrows = page.evaluate(
+        "Object.values(window.routemapLayers).flatMap(g => g.getLayers())"
+        ".filter(l => l instanceof L.Polyline && typeof l.feature.properties.b === 'number')"
+        ".length"
+    )
+    assert arrows >= 1, "no leg has a bearing"
+    assert sum(n["others"] for n in found.values()) == arrows, "one arrowhead per leg"
+    for mode in found:
+        color = next(s.color for m, s in MODE_STYLES.items() if m.value == mode)
+        assert page.painted(color) > 50, f"nothing painted in the {mode} colour"
     modes = page.evaluate("Object.keys(window.routemapLayers || {})")
     assert set(modes) == set(per_route), modes
     assert_clean(page)
@@ -197,21 +208,22 @@ def test_seed_map_draws_one_path_per_leg_with_arrowheads(
 def test_seed_map_layers_toggle_from_the_layer_control(page: RecordingPage, seed_map: Path) -> None:
     page.open(seed_map)
     modes = page.evaluate("Object.keys(window.routemapLayers)")
-    count = "document.querySelectorAll('path.routemap-leg.routemap-mode-{}').length"
-    total = "document.querySelectorAll('path.routemap-leg').length"
     for mode in modes:
-        before, all_before = page.evaluate(count.format(mode)), page.evaluate(total)
-        assert before > 0, f"no {mode} legs drawn"
+        before = page.drawn_legs()
+        assert before[mode]["legs"] > 0, f"no {mode} legs drawn"
         finder = (
             "inputs.find(i => i.layerId === L.stamp(window.routemapLayers["
             + json.dumps(mode)
             + "]))"
         )
         click_layer_checkbox(page, finder)
-        assert page.evaluate(count.format(mode)) == 0, f"unticking {mode} left its legs"
-        assert page.evaluate(total) == all_before - before, "other layers changed"
+        hidden = page.drawn_legs()
+        assert hidden[mode] == {"legs": 0, "others": 0}, f"unticking {mode} left its legs"
+        assert {k: v for k, v in hidden.items() if k != mode} == {
+            k: v for k, v in before.items() if k != mode
+        }, "other layers changed"
         click_layer_checkbox(page, finder)
-        assert page.evaluate(count.format(mode)) == before, f"ticking {mode} again"
+        assert page.drawn_legs() == before, f"ticking {mode} again"
     assert_clean(page)
 
 
@@ -226,9 +238,12 @@ def test_clicking_a_leg_shows_its_citation(
                 sentences.setdefault(leg.mode.value, set()).add(collapse(citation.sentence))
     checked = 0
     for mode in page.evaluate("Object.keys(window.routemapLayers)"):
-        selector = f"path.routemap-leg.routemap-mode-{mode}"
-        n = page.evaluate(f"document.querySelectorAll('{selector}').length")
-        spot = next(filter(None, (page.point_on(selector, i) for i in range(n))), None)
+        lines = (
+            f"window.routemapLayers[{json.dumps(mode)}].getLayers()"
+            ".filter(l => l instanceof L.Polyline)"
+        )
+        n = page.evaluate(f"{lines}.length")
+        spot = next(filter(None, (page.point_on_layer(f"{lines}[{i}]") for i in range(n))), None)
         if spot is None:
             continue  # every leg of this mode is covered by another
         page.evaluate(
@@ -246,10 +261,67 @@ def test_clicking_a_leg_shows_its_citation(
     assert_clean(page)
 
 
+def test_hovering_a_leg_shows_its_tooltip(page: RecordingPage, seed_map: Path) -> None:
+    page.open(seed_map)
+    lines = "Object.values(window.routemapLayers).flatMap(g => g.getLayers())"
+    n = page.evaluate(f"{lines}.length")
+    spot = next(filter(None, (page.point_on_layer(f"{lines}[{i}]") for i in range(n))), None)
+    assert spot is not None, "no leg can be hovered"
+    page.mouse("mouseMoved", *spot)
+    text = page.wait_for("document.querySelector('.leaflet-tooltip')?.textContent")
+    assert text and " → " in text, text
+    assert_clean(page)
+
+
 def test_seed_map_served_over_loopback_http(
     page: RecordingPage, seed_map: Path, http_server: tuple[str, Path]
 ) -> None:
     base, folder = http_server
     shutil.copy(seed_map, folder / "map.html")
     page.open(base + "map.html")
+    assert_clean(page)
+
+
+def test_year_filter_hides_legs_and_their_arrowheads(
+    page: RecordingPage, seed_map: Path, seed_routes: Any
+) -> None:
+    page.open(seed_map)
+    before = page.drawn_legs()
+    years = sorted({y for r in seed_routes if r.period for y in (r.period.start.year,)})
+    assert len(years) > 1, "the seed routes need periods for this test"
+    year = years[0]
+    expected = Counter(
+        leg.mode.value
+        for route in seed_routes
+        if route.period is None or route.period.start.year <= year <= route.period.end.year
+        for leg in route.legs
+    )
+    page.evaluate(f"window.routemapFilter({year}, {year})")
+    page.settle()
+    shown = page.drawn_legs()
+    assert Counter({m: n["legs"] for m, n in shown.items() if n["legs"]}) == expected
+    assert sum(n["others"] for n in shown.values()) < sum(n["others"] for n in before.values())
+    page.evaluate("window.routemapFilter(-Infinity, Infinity)")
+    page.settle()
+    assert page.drawn_legs() == before
+    assert_clean(page)
+
+
+def test_route_map_on_an_svg_map_draws_svg_arrowheads(
+    page: RecordingPage, seed_routes: Any, tmp_path: Path
+) -> None:
+    from routemap.render import offline_map
+
+    render = require_render()
+    base = offline_map(title="an SVG map of someone else's")  # no preferCanvas
+    fmap = render(seed_routes, m=base)
+    page.open(save_html(fmap, tmp_path / "svg.html"))
+    found = page.drawn_legs()
+    per_route, per_hop = leg_counts(seed_routes)
+    drawn = Counter({mode: n["legs"] for mode, n in found.items()})
+    assert drawn in (per_route, per_hop)
+    arrows = page.evaluate("document.querySelectorAll('path.routemap-arrow').length")
+    assert arrows == sum(n["others"] for n in found.values()) > 0
+    shape = page.evaluate("document.querySelector('path.routemap-arrow').getAttribute('d')")
+    assert shape.count("L") == 2 and shape.endswith("z"), shape  # a closed triangle
     assert_clean(page)
