@@ -267,7 +267,9 @@ def _document_routes(document: Document, gaz: Gazetteer) -> list[Route]:
         i: fold_for_scan(_sentence_text(document, i)) for i in range(len(document.sentences))
     }
     document_commodity = _dominant_commodity(folded_sentences.values())
-    focus = _focus_country(mentions, find_country_cues(document, gazetteer=gaz))
+    # Demonyms and institutions in site chrome ("Brazilian police…" teasers) are no focus.
+    cues = [c for c in find_country_cues(document, gazetteer=gaz) if not document.in_chrome(c[0])]
+    focus = _focus_country(mentions, cues)
     claims: list[_Claim] = []
     previous_destinations: list[Place] = []
     stated_origins: dict[int, list[Place]] = {}  # sentence → places marked as origins
