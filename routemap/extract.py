@@ -627,11 +627,8 @@ def _refine_origin(
         if origin.kind is PlaceKind.COUNTRY:
             areas = [
                 m
-                for m in mentions
-                if m.place
-                and m.place.kind is PlaceKind.AREA
-                and m.place.country == origin.country
-                and abs(m.sentence - index) <= 5
+                for m in _near(mentions, index, 5)
+                if m.place and m.place.kind is PlaceKind.AREA and m.place.country == origin.country
             ]
             area = areas[0].place if areas else None
             if area is not None:
@@ -642,6 +639,15 @@ def _refine_origin(
                 continue
         refined.append(origin)
     claim.origins = [p for p in refined if p is not None]
+
+
+def _near(mentions: Sequence[Mention], index: int, distance: int) -> Sequence[Mention]:
+    """The mentions (in sentence order) within ``distance`` sentences of sentence ``index``."""
+    import bisect
+
+    low = bisect.bisect_left(mentions, index - distance, key=lambda m: m.sentence)
+    high = bisect.bisect_right(mentions, index + distance, key=lambda m: m.sentence)
+    return mentions[low:high]
 
 
 def _routes(claim: _Claim, document: Document) -> list[Route]:

@@ -62,6 +62,15 @@ ARTICLES: dict[str, tuple[bytes, bool, str | None, int | None]] = {
     "no-places.txt": (b"The quick brown fox jumps over the lazy dog.\n" * 20, True, None, None),
     "no-movement.txt": (b"Peru and Bolivia are neighbours in South America.\n", True, None, None),
     "many-mentions.txt": (b"Peru. " * 10_000, True, None, None),
+    # 2,000 paragraphs that state one route: was quadratic (RouteSet.merge scanned the group
+    # for duplicates, Document.in_chrome scanned the blocks, the origin refinement every
+    # mention): 95 s for 4,000 paragraphs, now 6 s.
+    "many-paragraphs.txt": (
+        b"Cocaine is flown from Peru to Bolivia.\n\n" * 2_000,
+        True,
+        None,
+        None,
+    ),
 }
 
 
@@ -125,6 +134,38 @@ def test_ten_thousand_mentions_finish_quickly(tmp_path: Path) -> None:
     assert len(mentions) == 10_000
     # Was quadratic (Document.sentence_index rebuilt the list of sentence starts per call).
     assert time.perf_counter() - start < 8
+
+
+def test_merge_finds_duplicates_without_comparing_every_pair(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    stops = [routemap.Place("x:a", "A", "city", 1, 1), routemap.Place("x:b", "B", "city", 2, 2)]
+    routes = [
+        routemap.Route.build(stops, "air", citations=[routemap.Citation(f"d{i}.txt")])
+        for i in range(300)
+    ]
+    compared = 0
+    equal = routemap.Route.__eq__
+
+    def counting(self: routemap.Route, other: object) -> bool:
+        nonlocal compared
+        compared += 1
+        return equal(self, other)
+
+    monkeypatch.setattr(routemap.Route, "__eq__", counting)
+    merged = routemap.RouteSet([*routes, *routes]).merge()  # each route twice
+    assert len(merged) == 1 and len(next(iter(merged)).citations) == 300
+    assert compared <= 2 * len(routes)  # was 45,000 comparisons (every pair of the group)
+
+
+def test_in_chrome_agrees_with_the_blocks_everywhere() -> None:
+    paragraph = "Police in Peru seized cocaine bound for Bolivia, officials said. " * 3
+    text = f"Headline of the story\n\n{paragraph}\n\nShare\nTweet\nComments\nDONATE\n"
+    document = routemap.Document.from_text(text)
+    assert any(b.chrome for b in document.blocks) and not all(b.chrome for b in document.blocks)
+    for offset in range(-1, len(text) + 2):
+        expected = any(b.start <= offset < b.end and b.chrome for b in document.blocks)
+        assert document.in_chrome(offset) is expected, offset
 
 
 def test_sentence_index_bisects() -> None:
