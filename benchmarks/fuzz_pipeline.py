@@ -468,7 +468,8 @@ def run(args: argparse.Namespace) -> None:
 
     libfuzzer = [
         sys.argv[0],
-        str(corpus),
+        str(corpus),  # new inputs are written to the first folder only
+        *([str(ROOT / "benchmarks" / "fuzz_corpus")] if args.mode == "raw" else []),
         f"-max_total_time={args.time}",
         f"-max_len={args.max_len}",
         "-timeout=60",
