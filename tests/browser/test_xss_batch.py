@@ -143,7 +143,8 @@ def batch(tmp_path_factory: pytest.TempPathFactory, gaz: routemap.Gazetteer) -> 
     (articles / f"{NAMEABLE[-1]} places.md").write_text(
         f"{PAYLOADS[0]} Peru and Bolivia {PAYLOADS[1]}.\n", encoding="utf-8"
     )
-    (articles / f"{NAMEABLE[-2]} nothing.txt").write_text("Nothing here at all.\n", "utf-8")
+    nothing = articles / f"{NAMEABLE[-2]} nothing.txt"
+    nothing.write_text("Nothing here at all.\n", "utf-8")
     # A name that is not a URL as written: its link must still lead to its page.
     (articles / "50% #1 ?x=1&y=2 .txt").write_text("Nothing here at all.\n", "utf-8")
     # Files that fail, named with payloads: the index shows their names and errors.
@@ -175,6 +176,7 @@ def batch(tmp_path_factory: pytest.TempPathFactory, gaz: routemap.Gazetteer) -> 
         "failing": [*map(str, failing), str(bad_place), str(bad_mode)],
         "route_files": [str(yaml_file), str(geojson_file)],
         "articles": {str(articles / n): t for n, t in written.items()},
+        "nothing": nothing,
     }
 
 
@@ -298,9 +300,12 @@ def test_article_pages_show_their_sentences_and_titles(
     for path in sorted((out / "documents").glob("*.html")):  # routes, places, or a note
         visit(page, path)
         try:
-            open_popups_in_slices(page)
+            _, shown = open_popups_in_slices(page)
         except AssertionError as exc:
             raise AssertionError(f"{path.name}: {exc}") from exc
+        if path.stem == batch["nothing"].stem:  # the note names the file and its title
+            assert visible(str(batch["nothing"])) in shown
+            assert page.evaluate("document.title") == batch["nothing"].stem
     index = (out / "index.html").read_text(encoding="utf-8")
     for path in batch["articles"]:
         document = routemap.read_document(path)
