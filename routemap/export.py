@@ -562,13 +562,15 @@ def _index(
     doc_rows: Sequence[tuple[str, str, int, int]],
     inputs: Sequence[tuple[str, str]],
 ) -> str:
+    from urllib.parse import quote  # a file name as a URL path ("50% #1.html")
+
     e = html.escape
 
     def table(rows: Sequence[tuple[str, str, int, int]]) -> str:
         lines = ["<table>", "<tr><th>Map</th><th>Routes</th><th>Places</th></tr>"]
         for name, title, routes, places in rows:
             lines.append(
-                f'<tr><td><a href="{e(name)}">{e(title)}</a></td>'
+                f'<tr><td><a href="{e(quote(name))}">{e(title)}</a></td>'
                 f"<td>{routes}</td><td>{places}</td></tr>"
             )
         lines.append("</table>")

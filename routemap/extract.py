@@ -539,7 +539,12 @@ def _document_routes(document: Document, gaz: Gazetteer) -> list[Route]:
     }
     document_commodity = _dominant_commodity(folded_sentences.values())
     flow = document.flow or document.text
-    cues = [c for c in find_country_cues(document, gazetteer=gaz) if not _of_a_person(flow, c)]
+    # Demonyms and institutions in site chrome ("Brazilian police…" teasers) are no focus.
+    cues = [
+        c
+        for c in find_country_cues(document, gazetteer=gaz)
+        if not document.in_chrome(c[0]) and not _of_a_person(flow, c)
+    ]
     focus = _focus_country(named, cues)
     claims: list[_Claim] = []
     previous_destinations: list[Place] = []
@@ -1269,11 +1274,8 @@ def _refine_origin(
         if origin.kind is PlaceKind.COUNTRY:
             areas = [
                 m
-                for m in mentions
-                if m.place
-                and m.place.kind is PlaceKind.AREA
-                and m.place.country == origin.country
-                and abs(m.sentence - index) <= 5
+                for m in _near(mentions, index, 5)
+                if m.place and m.place.kind is PlaceKind.AREA and m.place.country == origin.country
             ]
             area = areas[0].place if areas else None
             if area is not None:
@@ -1284,6 +1286,15 @@ def _refine_origin(
                 continue
         refined.append(origin)
     claim.origins = [p for p in refined if p is not None]
+
+
+def _near(mentions: Sequence[Mention], index: int, distance: int) -> Sequence[Mention]:
+    """The mentions (in sentence order) within ``distance`` sentences of sentence ``index``."""
+    import bisect
+
+    low = bisect.bisect_left(mentions, index - distance, key=lambda m: m.sentence)
+    high = bisect.bisect_right(mentions, index + distance, key=lambda m: m.sentence)
+    return mentions[low:high]
 
 
 def _routes(claim: _Claim, document: Document) -> list[Route]:

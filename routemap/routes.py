@@ -1017,12 +1017,10 @@ class RouteSet:
         are summed where they are known in kilograms, periods are spanned, and commodities
         listed. Exact duplicates are counted once, so merging twice changes nothing.
         """
-        groups: dict[str, list[Route]] = {}
+        groups: dict[str, dict[Route, None]] = {}  # a dict: duplicates found by hash, not a scan
         for route in self.routes:
-            group = groups.setdefault(route.id, [])
-            if route not in group:
-                group.append(route)
-        return RouteSet(_merge_group(group) for group in groups.values())
+            groups.setdefault(route.id, {}).setdefault(route, None)
+        return RouteSet(_merge_group(list(group)) for group in groups.values())
 
     def network(self) -> list[NetworkLeg]:
         """The legs of all routes aggregated by (from id, to id, mode), in order of first

@@ -107,10 +107,12 @@ class Document:
 
     def in_chrome(self, offset: int) -> bool:
         """True when the character at ``offset`` is in a block marked as site chrome."""
-        for block in self.blocks:
-            if block.start <= offset < block.end:
-                return block.chrome
-        return False
+        import bisect
+
+        # Blocks are in text order and do not overlap: bisect (a scan was quadratic).
+        index = bisect.bisect_right(self.blocks, offset, key=lambda b: b.start) - 1
+        block = self.blocks[index] if index >= 0 else None
+        return block is not None and block.start <= offset < block.end and block.chrome
 
     def sentence_index(self, offset: int) -> int:
         """The index of the sentence holding ``offset`` (the nearest one before it)."""
