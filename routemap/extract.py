@@ -61,7 +61,7 @@ _MODE_CUES = _cues(
     (
         r"rivers?|rios?|fluvial(?:es)?|peque ?peques?|downriver|upriver|downstream|upstream|"
         r"aguas (?:abajo|arriba)|river ports?|puertos? fluvial(?:es)?|chalupas?|"
-        r"por via fluvial",
+        r"por via fluvial|riverboats?|river ?boats?|barges?|barcazas?|convoys? fluvial(?:es)?",
         "river",
     ),
     (
@@ -101,7 +101,7 @@ _MOVEMENT = re.compile(
     r"head(?:s|ed|ing)?|took off|taken off|take off|land(?:s|ed|ing)?|sail\w*|despeg\w*|"
     r"aterriz\w*|zarp\w*|dirig\w*|transshipped|loaded|cargad\w*|embarc\w*|proced\w*|"
     r"proven\w*|destination|delivered|entreg\w*|continu\w*|sigu\w*|sigue|introduc\w*|"
-    r"transshipped|transbord\w*)\b"
+    r"transshipped|transbord\w*|viaj\w*|travel\w*)\b"
 )
 
 # Markers read backwards from a place: the last one before it sets its role. Between a
@@ -139,7 +139,7 @@ _ORIGIN = _markers(
 _TRANSIT = _markers(
     r"\bvia|\bthrough|\bthru|\bpast|\bpassing through|\btransit\w*(?: through| via| in| at)?|"
     r"\btransship\w* (?:at|in)|\bcall\w* at|\brefuel\w* (?:in|at|near|off)|"
-    r"\ba traves de(?:l)?|\bpor|\ben transito por|\bpasando por|\bpas(?:o|aron|ado|ada) por|"
+    r"\ba traves de(?:l)?|(?<!seguido )(?<!seguida )(?<!seguidos )(?<!seguidas )\bpor|\ben transito por|\bpasando por|\bpas(?:o|aron|ado|ada) por|"
     r"\bcruzando|\b(?:con|haciendo|hizo) escala en|\bescala en|\bstopover in|\blayover in|"
     r"\bby way of|\bchanged planes in|\btransbord\w* en|\bacross the border (?:at|in|near)|"
     r"\bcross\w* (?:at|in)|\bcruz\w* la frontera (?:por|en)"
@@ -157,7 +157,7 @@ _DESTINATION = _markers(
     r"\bib(?:a|an) (?:a(?:l)?|hacia)|\benviad[ao]s? a(?:l)?|\benvi(?:a|an|aba|aron|ar|o) a(?:l)?|"
     r"\bexportad[ao]s? a(?:l)?|\bexporta(?:n|r|ron)? a(?:l)?|\btrasladad[ao]s? a(?:l)?|"
     r"\bllevad[ao]s? a(?:l)?|\bingresad[ao]s? a(?:l)?|\bingres(?:a|an|o|aron|ar) a(?:l)?|"
-    r"\bcruz(?:a|an|o|aron|ar|aba|aban) a(?:l)?|\bentregad[ao]s? en|\baterriz\w* en|"
+    r"\bcruz(?:a|an|o|aron|ar|aba|aban) a(?:l)?|\bcruzad[ao]s? a(?:l)?|\bentregad[ao]s? en|\baterriz\w* en|"
     r"\bviaj\w* (?:a|hacia)|\btravel\w* to|\bfl(?:y|ying|ew|own|ies|ight|ights) to|"
     r"\bvolar a|\bdestinad[ao]s? a(?:l)?|\bdirigid[ao]s? a(?:l)?|\bremitid[ao]s? a(?:l)?|"
     r"\bcontinu\w* (?:a|hacia|hasta)|\bsigu\w* (?:a|hacia|hasta)|\bsigue (?:a|hacia|hasta)"
@@ -178,7 +178,11 @@ _BETWEEN = re.compile(r"(?:\bbetween|\bentre)(?:\s+(?:the|el|la))?\s*$")
 _LIST_GLUE = re.compile(
     r"^\s*$|^\s*(?:,|and|y|e|or|o|as well as|asi como|and sometimes|y a veces|and occasionally|"
     r"and then|, and|, or|and also|y tambien|,? and to|,? y a|,? y hacia|,? and toward)"
-    r"(?:\s+(?:the|el|la|los|las|to|a))?\s*$"
+    r"(?:\s+(?:the|el|la|los|las|to|a))?"
+    # "hacia el Paraguay y el norte de la Argentina", "and northern Argentina"
+    r"(?:\s+(?:(?:north|south|east|west|centre|center|norte|sur|este|oeste|centro|noreste|"
+    r"noroeste|sureste|suroeste)\s+(?:of|de(?:l)?)(?:\s+(?:the|el|la))?|northern|southern|"
+    r"eastern|western|central))?\s*$"
 )
 _FROM_WHERE = re.compile(
     r"\b(?:from where|from there|from which|whence|desde donde|de donde|desde alli|"
@@ -227,6 +231,16 @@ _CARGO = re.compile(
     r"shipment|paquetes?|packages?|kilos?|toneladas?|tons?|tonnes?|heroin|heroina|"
     r"pasta basica|precursors?)\b"
 )
+# A document that names no drug, no trafficking and no seizure tells of no trafficking
+# route ("the port handles 70 % of banana exports", "the minister flew to Brasilia").
+_ILLICIT = re.compile(
+    r"\b(?:drugs?|drogas?|narco\w*|cocaine|cocaina|coca|crack|marijuana|marihuana|cannabis|"
+    r"hashish|hachis|heroin|heroina|opium|opio|fentanyl|fentanilo|meth\w*|metanfetamina\w*|"
+    r"pasta basica|pbc|precursors?|precursores?|estupefacientes?|narcotics?|illicit|ilicit\w*|"
+    r"traffick\w*|trafic\w*|smuggl\w*|contraband\w*|contrabando|cartels?|carteles|"
+    r"mules?|mulas?|burriers?|capsules?|capsulas?|seiz\w*|incaut\w*|decomis\w*|"
+    r"cargamentos?|kilos?|kilograms?|kilogramos?|kg|tonnes?|toneladas?)\b"
+)
 # "this zone", "the airport": a place named before, found by its kind.
 _ANAPHORS = (
     (
@@ -263,7 +277,7 @@ _COMMODITY_BEFORE = re.compile(
 _FOUND = re.compile(
     r"\b(?:seiz\w*|confiscat\w*|intercept\w*|detain\w*|arrest\w*|captur\w*|found|discover\w*|"
     r"board\w*|depart\w*|incaut\w*|decomis\w*|detenid\w*|detuv\w*|hall\w*|encontr\w*|"
-    r"embarc\w*|despeg\w*|intervin\w*|interven\w*)\b"
+    r"embarc\w*|despeg\w*|intervin\w*|interven\w*|detect\w*)\b"
 )
 # "Buenaventura, Colombia", "Puerto Bolívar, en la provincia de El Oro", "Desaguadero (Puno)"
 _WHERE_IT_LIES = re.compile(
@@ -523,8 +537,8 @@ def _masked_sentence(document: Document, index: int, mentions: Sequence[Mention]
 
 def _document_routes(document: Document, gaz: Gazetteer) -> list[Route]:
     mentions = [m for m in geoparse(document, gazetteer=gaz) if not m.in_chrome and m.place]
-    if not mentions:
-        return []
+    if not mentions or not _ILLICIT.search(fold_for_scan(document.flow or document.text)):
+        return []  # banana exports, a minister's visit: nothing illicit moves
     demonyms = find_demonyms(document, gazetteer=gaz)
     named = mentions  # the places the text names (a demonym's country is not the focus)
     mentions = sorted(
@@ -641,6 +655,12 @@ def _document_routes(document: Document, gaz: Gazetteer) -> list[Route]:
             )
             if not mode and claim.origins and all(p.kind is PlaceKind.PORT for p in claim.origins):
                 mode = "maritime"  # leaving a port, by sea unless the text says otherwise
+            if (
+                not mode
+                and claim.origins
+                and all(p.kind is PlaceKind.AIRPORT for p in claim.origins)
+            ):
+                mode = "air"  # "detained at the airport … about to travel to Madrid"
             claim.mode = Mode(mode) if mode else Mode.UNKNOWN
             if not _sentence_mode(folded):
                 claim.confidence -= 0.1
@@ -692,7 +712,10 @@ def _found_at(
     ]
     if "\n" in between:
         return None
-    places = _narrowest([m.place for m in by_sentence[index] if m.place])
+    text = document.flow or document.text
+    places = _narrowest(
+        [m.place for m in by_sentence[index] if m.place and not _is_dateline(text, m)]
+    )
     rank = {PlaceKind.AIRPORT: 0, PlaceKind.PORT: 0, PlaceKind.CITY: 1, PlaceKind.REGION: 2}
     places.sort(key=lambda p: rank.get(p.kind, 3))
     return (index, places[0]) if places else None
