@@ -480,12 +480,30 @@ _NEAR = re.compile(
 )
 
 
+_AT_THE_BORDER = re.compile(
+    r"^\s+(?:border|frontier)\s+(?:at|near|in|crossing (?:at|of))\s+(?:the\s+)?$", re.IGNORECASE
+)
+# "crosses into Peru at Desaguadero", "ingresa a Bolivia por Desaguadero": where it crosses.
+_CROSSED_AT = re.compile(r"^\s*,?\s*(?:at|through|via|by way of|por|a traves de)\s+$")
+
+
 def _qualifies(text: str, mention: Mention, following: Mention) -> bool:
     """ "Bolivia's Beni", "the Colombian coast near Riohacha": the first place only says
     where the second one is."""
     between = text[mention.end : following.start]
     if re.match(r"^['’]s\s+$", between):
         return True
+    if (
+        mention.place is not None
+        and mention.place.kind is PlaceKind.COUNTRY
+        and _AT_THE_BORDER.match(between)
+    ):
+        return True  # "to the US border at Nuevo Laredo": the border town
+    if _CROSSED_AT.match(between) and re.search(
+        r"\b(?:into|cross\w* (?:into|to)|ingres\w* (?:a|al)|entr\w* (?:a|al|en))\s+(?:the\s+)?$",
+        fold_for_scan(text[max(0, mention.start - 30) : mention.start]),
+    ):
+        return False  # "crosses into Peru at Desaguadero": a country entered at a place
     return (
         mention.place is not None
         and following.place is not None
@@ -894,6 +912,7 @@ def _sentence_claim(
     spanish = len(_SPANISH.findall(folded)) > len(_ENGLISH.findall(folded))
     final = False  # "with the port of Santos as its final destination"
     pair_next = False  # the second place of "the Peru-Bolivia air bridge"
+    hand_over = False  # the next destination is reached from a place reached before
     roles: list[_Role] = []
     cursor = sentence_start
     between = False
@@ -933,6 +952,17 @@ def _sentence_claim(
             role, pair_next = "origin", True
         elif _EMPTY.search(lead):
             pass  # "flown empty from", "returned empty to": no drug moves on that leg
+        elif (
+            roles
+            and roles[-1].role == "destination"
+            and roles[-1].mention.place is not None
+            and roles[-1].mention.place.kind is PlaceKind.COUNTRY
+            and mention.place is not None
+            and mention.place.kind in _POINT_KINDS
+            and mention.place.country == roles[-1].mention.place.country
+            and _CROSSED_AT.match(text[roles[-1].mention.end : mention.start])
+        ):
+            role = "transit"  # "crosses into Peru at Desaguadero": the crossing point
         elif marked:
             role = marked
         elif _BETWEEN.search(lead) and not _BOUNDARY.search(lead):
@@ -949,7 +979,19 @@ def _sentence_claim(
             final = final or bool(_FINAL_AFTER.search(tail))
         elif role == "context" and _POSSESSIVE_SOURCE.search(tail):
             role = "origin"
-        sent_on = bool(_FROM_WHERE.search(lead)) and role == "destination"
+        if (
+            role == "origin"
+            and mention.place is not None
+            and any(
+                r.role == "destination" and r.mention.place == mention.place for r in roles
+            )
+        ):
+            # "…entre el VRAEM y Bolivia …; desde Bolivia, continúa hacia Brasil": the
+            # place reached is where the next leg starts, a hand-over, not a second origin.
+            role, hand_over = "context", True
+        sent_on = (bool(_FROM_WHERE.search(lead)) or hand_over) and role == "destination"
+        if sent_on:
+            hand_over = False
         # The mode of the leg that reaches this place: cue words just before it, or in its
         # own clause after it ("trucked to Paita, then shipped to Rotterdam in containers").
         after_end = following.start if following else document.sentences[index][1]
