@@ -604,7 +604,7 @@ def _document_routes(document: Document, gaz: Gazetteer) -> list[Route]:
             previous = _previous_claim(claims, document, index)
             if claim.passed_through and _complete_route(
                 claim,
-                previous,
+                _detailed_claim(claims, previous, claim, index),
                 _found_at(document, index - 1, by_sentence, folded_sentences),
                 index,
             ):
@@ -737,6 +737,24 @@ def _found_at(
     rank = {PlaceKind.AIRPORT: 0, PlaceKind.PORT: 0, PlaceKind.CITY: 1, PlaceKind.REGION: 2}
     places.sort(key=lambda p: rank.get(p.kind, 3))
     return (index, places[0]) if places else None
+
+
+def _detailed_claim(
+    claims: Sequence[_Claim], previous: _Claim | None, claim: _Claim, index: int
+) -> _Claim | None:
+    """The route of the sentence before whose origin ``claim`` details: the last one there
+    that starts in the same country ("…reach Guayaquil by road and are put in containers
+    for Europe. The cocaine is produced in Nariño and trucked across the border near
+    Tulcán": the road leg, not the sea leg)."""
+    if previous is None or max(previous.sentences) != index - 1:
+        return previous
+    countries = {p.country for p in claim.origins}
+    for candidate in reversed(claims):
+        if max(candidate.sentences) != index - 1:
+            break
+        if candidate.origins and countries <= {p.country for p in candidate.origins}:
+            return candidate
+    return previous
 
 
 def _complete_route(
@@ -997,7 +1015,7 @@ def _sentence_claim(
         after_end = following.start if following else document.sentences[index][1]
         clause = _NEXT_LEG.split(text[mention.end : after_end], maxsplit=1)[0]
         way = _PLACE_NOUN.sub("", lead)  # "by road to the port of Guayaquil" is by road
-        leg_mode = _sentence_mode(way, folded) or _sentence_mode(fold_for_scan(clause), folded)
+        leg_mode = _sentence_mode(way, folded) or _earliest_mode(fold_for_scan(clause), folded)
         roles.append(_Role(mention, role, sent_on, leg_mode))
         cursor = mention.end
     origins = _narrowest([r.mention.place for r in roles if r.role == "origin" and r.mention.place])
@@ -1415,6 +1433,19 @@ def _sentence_mode(folded: str, context: str = "") -> str | None:
         at_sea = any(_AT_SEA.search(t) or _first(_SEA_CUES, t) for t in (folded, context))
         return "maritime" if at_sea else "river"
     return value
+
+
+def _earliest_mode(folded: str, context: str = "") -> str | None:
+    """The mode named first in ``folded``: in the clause after a place the first cue tells
+    how it was reached ("reach Guayaquil by road and are hidden in containers": by road)."""
+    best: tuple[int, str] | None = None
+    for pattern, value in _MODE_CUES:
+        found = pattern.search(folded)
+        if found and (best is None or found.start() < best[0]):
+            best = (found.start(), value)
+    if best is None:
+        return None
+    return _sentence_mode(folded[best[0] :], context) if best[1] == "boat" else best[1]
 
 
 def _previous_mode(document: Document, folded_sentences: dict[int, str], index: int) -> str | None:
