@@ -117,7 +117,12 @@ _NOUN_PHRASE = (
     rf"(?:\s+(?:the|el|la|los|las|a|an|un|una|unos|unas))?(?:\s+{_FILLER_WORD}){{0,3}}?"
     r"\s+(?:of|de(?:l)?|in|en|at|near|cerca de(?:l)?|off)"
 )
-_TAIL = rf"(?:{_NOUN_PHRASE}){{0,2}}(?:\s+(?:the|el|la|los|las))?\s*$"
+# "into neighbouring Tabatinga", "to northern Argentina": an adjective of position.
+_POSITION = (
+    r"(?:\s+(?:neighbou?ring|nearby|northern|southern|eastern|western|central|coastal|"
+    r"vecin[ao]s?|cercan[ao]s?))?"
+)
+_TAIL = rf"(?:{_NOUN_PHRASE}){{0,2}}(?:\s+(?:the|el|la|los|las))?{_POSITION}\s*$"
 
 
 def _markers(words: str) -> re.Pattern[str]:
