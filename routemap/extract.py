@@ -1068,6 +1068,14 @@ def _sentence_claim(
     )
     context = [
         r.mention.place for r in roles[:first_goal] if r.role == "context" and r.mention.place
+    ] + [
+        # "found cocaine in a container bound for Antwerp at the port of Santos"
+        r.mention.place
+        for r in roles[first_goal:]
+        if r.role == "context"
+        and r.mention.place
+        and r.mention.place.kind in (PlaceKind.PORT, PlaceKind.AIRPORT)
+        and not _is_dateline(text, r.mention)
     ]
     modes = {r.leg_mode for r in roles if r.role == "destination" and r.leg_mode}
     return [
