@@ -1233,7 +1233,7 @@ def _marked_origins(document: Document, index: int, mentions: Sequence[Mention])
         loaded = _LOADED_AFTER.match(fold_for_scan(text[mention.end : mention.end + 40]))
         if mention.place and (loaded or (_ORIGIN.search(lead) and not _EMPTY.search(lead))):
             found.append(mention.place)
-    return found
+    return _narrowest(found)  # "de la costa de Nariño, en Colombia": Nariño
 
 
 def _carry_origin(
