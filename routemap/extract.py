@@ -94,7 +94,7 @@ _MOVEMENT = re.compile(
     r"\b(?:traffick\w*|smuggl\w*|ship(?:ped|ping|ment|ments|s)?|send|sent|sending|mov\w*|"
     r"transport\w*|export\w*|flow\w*|outflow|route\w*|bridge|destined|bound|headed|"
     r"directed|arriv\w*|carr\w*|flown|fly|flying|flew|enter\w*|leav\w*|left|reach\w*|"
-    r"came|come|coming|brought|bring\w*|mail\w*|dispatch\w*|transit\w*|"
+    r"came|comes?|coming|cross(?:es|ed|ing)?|brought|bring\w*|mail\w*|dispatch\w*|transit\w*|"
     r"trafic\w*|narcotrafic\w*|contraband\w*|envi\w*|enviad\w*|traslad\w*|exporta\w*|"
     r"llev\w*|lleg\w*|destino|rumbo|salid\w*|sal(?:e|en|io|ieron)|sacad\w*|transita\w*|"
     r"ingres\w*|trajer\w*|trae\w*|cruz\w*|pasa\w*|circula\w*|desvi\w*|puente aereo|"
@@ -146,7 +146,7 @@ _TRANSIT = _markers(
     r"\btransship\w* (?:at|in)|\bcall\w* at|\brefuel\w* (?:in|at|near|off)|"
     r"\ba traves de(?:l)?|(?<!seguido )(?<!seguida )(?<!seguidos )(?<!seguidas )\bpor|\ben transito por|\bpasando por|\bpas(?:o|aron|ado|ada) por|"
     r"\bcruzando|\b(?:con|haciendo|hizo) escala en|\bescala en|\bstopover in|\blayover in|"
-    r"\bby way of|\bchanged planes in|\btransbord\w* en|\bacross the border (?:at|in|near)|"
+    r"\bby way of|\bchanged planes in|\btransbord\w* en|\b(?:across|cross\w*) the (?:border|frontier) (?:at|in|near)|"
     r"\bcross\w* (?:at|in)|\bcruz\w* la frontera (?:por|en)"
 )
 _DESTINATION = _markers(
@@ -244,7 +244,7 @@ _ILLICIT = re.compile(
     r"pasta basica|pbc|precursors?|precursores?|estupefacientes?|narcotics?|illicit|ilicit\w*|"
     r"traffick\w*|trafic\w*|smuggl\w*|contraband\w*|contrabando|cartels?|carteles|"
     r"mules?|mulas?|burriers?|capsules?|capsulas?|seiz\w*|incaut\w*|decomis\w*|"
-    r"cargamentos?|kilos?|kilograms?|kilogramos?|kg|tonnes?|toneladas?)\b"
+    r"cargamentos?|packages?|paquetes?|parcels?|encomiendas?|loads?|kilos?|kilograms?|kilogramos?|kg|tonnes?|toneladas?)\b"
 )
 # "this zone", "the airport": a place named before, found by its kind.
 _ANAPHORS = (
