@@ -9,7 +9,8 @@ routes are in tests/data/routes/: expected.yaml (the five seeds and original exa
 English and Spanish, tuned on), dev3.yaml (written for development), heldout.yaml and
 heldout2.yaml (written blind, measured once, then used for error analysis) and
 heldout3.yaml and heldout4.yaml (blind: measured once at the end of the round of work
-that added them, never listed with --verbose). dev4.yaml is a second development set. The extractor never reads these files.
+that added them, never listed with --verbose). dev4.yaml is a second development set.
+The extractor never reads these files.
 
     .venv/bin/python benchmarks/extract_routes.py --sets dev3,heldout --verbose
 """

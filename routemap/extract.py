@@ -144,9 +144,11 @@ _ORIGIN = _markers(
 _TRANSIT = _markers(
     r"\bvia|\bthrough|\bthru|\bpast|\bpassing through|\btransit\w*(?: through| via| in| at)?|"
     r"\btransship\w* (?:at|in)|\bcall\w* at|\brefuel\w* (?:in|at|near|off)|"
-    r"\ba traves de(?:l)?|(?<!seguido )(?<!seguida )(?<!seguidos )(?<!seguidas )\bpor|\ben transito por|\bpasando por|\bpas(?:o|aron|ado|ada) por|"
+    r"\ba traves de(?:l)?|(?<!seguido )(?<!seguida )(?<!seguidos )(?<!seguidas )\bpor|"
+    r"\ben transito por|\bpasando por|\bpas(?:o|aron|ado|ada) por|"
     r"\bcruzando|\b(?:con|haciendo|hizo) escala en|\bescala en|\bstopover in|\blayover in|"
-    r"\bby way of|\bchanged planes in|\btransbord\w* en|\b(?:across|cross\w*) the (?:border|frontier) (?:at|in|near)|"
+    r"\bby way of|\bchanged planes in|\btransbord\w* en|"
+    r"\b(?:across|cross\w*) the (?:border|frontier) (?:at|in|near)|"
     r"\bcross\w* (?:at|in)|\bcruz\w* la frontera (?:por|en)"
 )
 _DESTINATION = _markers(
@@ -162,7 +164,8 @@ _DESTINATION = _markers(
     r"\bib(?:a|an) (?:a(?:l)?|hacia)|\benviad[ao]s? a(?:l)?|\benvi(?:a|an|aba|aron|ar|o) a(?:l)?|"
     r"\bexportad[ao]s? a(?:l)?|\bexporta(?:n|r|ron)? a(?:l)?|\btrasladad[ao]s? a(?:l)?|"
     r"\bllevad[ao]s? a(?:l)?|\bingresad[ao]s? a(?:l)?|\bingres(?:a|an|o|aron|ar) a(?:l)?|"
-    r"\bcruz(?:a|an|o|aron|ar|aba|aban) a(?:l)?|\bcruzad[ao]s? a(?:l)?|\bentregad[ao]s? en|\baterriz\w* en|"
+    r"\bcruz(?:a|an|o|aron|ar|aba|aban) a(?:l)?|\bcruzad[ao]s? a(?:l)?|\bentregad[ao]s? en|"
+    r"\baterriz\w* en|"
     r"\bviaj\w* (?:a|hacia)|\btravel\w* to|\bfl(?:y|ying|ew|own|ies|ight|ights) to|"
     r"\bvolar a|\bdestinad[ao]s? a(?:l)?|\bdirigid[ao]s? a(?:l)?|\bremitid[ao]s? a(?:l)?|"
     r"\bcontinu\w* (?:a|hacia|hasta)|\bsigu\w* (?:a|hacia|hasta)|\bsigue (?:a|hacia|hasta)"
@@ -1005,9 +1008,7 @@ def _sentence_claim(
         if (
             role == "origin"
             and mention.place is not None
-            and any(
-                r.role == "destination" and r.mention.place == mention.place for r in roles
-            )
+            and any(r.role == "destination" and r.mention.place == mention.place for r in roles)
         ):
             # "…entre el VRAEM y Bolivia …; desde Bolivia, continúa hacia Brasil": the
             # place reached is where the next leg starts, a hand-over, not a second origin.

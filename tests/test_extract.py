@@ -271,8 +271,7 @@ def test_general_patterns(text: str, expected: set[tuple[str, str, str]]) -> Non
             {("locode:PEPAI", "locode:DEHAM", "maritime")},
         ),
         (  # the first mode named after a place tells how it was reached
-            "Loads that reach Tumbes by road are later hidden in containers bound for "
-            "Rotterdam.",
+            "Loads that reach Tumbes by road are later hidden in containers bound for Rotterdam.",
             {("geonames:3691148", "locode:NLRTM", "maritime")},
         ),
         (  # the origin a later sentence names details the leg of its own country
