@@ -87,7 +87,10 @@ _MODE_CUES = _cues(
     ),
     # "packages" of cocaine are often bricks: post only when nothing else says how.
     (r"packages?|paquetes?", "postal"),
+    # "from there it was shipped to Hamburg": by sea when nothing else says how.
+    (r"shipped|reshipped", "maritime"),
 )
+_WEAK_CUES = 2  # the last cues above name a mode only when no other does
 
 # Words that say something moves. A sentence without one states no route.
 _MOVEMENT = re.compile(
@@ -1453,12 +1456,12 @@ def _earliest_mode(folded: str, context: str = "") -> str | None:
     """The mode named first in ``folded``: in the clause after a place the first cue tells
     how it was reached ("reach Guayaquil by road and are hidden in containers": by road)."""
     best: tuple[int, str] | None = None
-    for pattern, value in _MODE_CUES:
+    for pattern, value in _MODE_CUES[:-_WEAK_CUES]:
         found = pattern.search(folded)
         if found and (best is None or found.start() < best[0]):
             best = (found.start(), value)
     if best is None:
-        return None
+        return _first(_MODE_CUES[-_WEAK_CUES:], folded)
     return _sentence_mode(folded[best[0] :], context) if best[1] == "boat" else best[1]
 
 

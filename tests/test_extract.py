@@ -283,6 +283,15 @@ def test_general_patterns(text: str, expected: set[tuple[str, str, str]]) -> Non
                 ("locode:ECGYE", "iso3166:ES", "maritime"),
             },
         ),
+        (  # barges are river craft; "shipped" on from a port is by sea, unless it says how
+            "Cocaine from Paraguay travels on barges to the port of Rosario, and from there it "
+            "is shipped to Antwerp. From Lima more was shipped by plane to Madrid.",
+            {
+                ("iso3166:PY", "locode:ARROS", "river"),
+                ("locode:ARROS", "locode:BEANR", "maritime"),
+                ("geonames:3936456", "geonames:3117735", "air"),
+            },
+        ),
         (  # a courier at an airport travels by air even when no cue word says so
             "La Policía capturó en el aeropuerto Jorge Chávez a una mujer que pretendía viajar "
             "a Madrid con cocaína.",
