@@ -491,6 +491,15 @@ _NEAR = re.compile(
 )
 
 
+# "an alternative to Callao", "compared to Callao", "una alternativa al Callao", "cerca
+# de la frontera": a place something is measured against, not where it goes.
+_COMPARED = re.compile(
+    r"\b(?:alternatives?|alternativas?|rivals?|competitors?|competidor(?:es|a|as)?|compared|"
+    r"comparad[oa]s?|comparison|comparacion|similar|close|closer|next|nearby|cercan[oa]s?|"
+    r"prefer\w*|instead|en lugar|en vez|frente|opposed|equivalent|equivalente|preferib\w*|"
+    r"superior|inferior|relative|relacion)(?:\s+(?:the|el|la))?\s+(?:to|a(?:l)?|con|with|of|"
+    r"de(?:l)?)(?:\s+(?:the|el|la|los|las))?\s*$"
+)
 _AT_THE_BORDER = re.compile(
     r"^\s+(?:border|frontier)\s+(?:at|near|in|crossing (?:at|of))\s+(?:the\s+)?$", re.IGNORECASE
 )
@@ -1008,6 +1017,8 @@ def _sentence_claim(
             final = final or bool(_FINAL_AFTER.search(tail))
         elif role == "context" and _POSSESSIVE_SOURCE.search(tail):
             role = "origin"
+        if role == "destination" and _COMPARED.search(lead):
+            role = "context"  # "Paita, an alternative to Callao": a comparison, no goal
         if (
             role == "origin"
             and mention.place is not None

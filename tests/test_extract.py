@@ -327,6 +327,9 @@ def test_chain_across_sentences_is_one_route() -> None:
         "El narcotraficante fue extraditado a Estados Unidos desde Colombia.",
         "Colombia's coca crops grow along the border between Peru and Colombia.",
         "Durante 2022 se incautaron 30 toneladas en el puerto de Guayaquil, frente a 12 en Manta.",
+        # a hub compared with another is no route between them
+        "El puerto de Paita se ha convertido en una alternativa al Callao para los narcos.",
+        "Compared to Callao, the port of Paita ships less cocaine.",
         # nothing illicit: exports, an official's trip
         "El puerto de Paita concentra las exportaciones de pota, seguido por el Callao.",
         "The interior minister flew to Brasilia to meet his Brazilian counterpart.",
