@@ -257,7 +257,7 @@ _ANAPHORS = (
     (
         re.compile(
             r"\b(?:this|that|the) (?:zone|region|area|valley)\b|\b(?:esta|esa|dicha) "
-            r"(?:zona|region|area)\b|\b(?:este|ese|dicho) valle\b"
+            r"(?:zona|region|area)\b|\b(?:este|ese|dicho|el) valle\b"
         ),
         (PlaceKind.AREA, PlaceKind.REGION),
     ),
@@ -641,6 +641,10 @@ def _document_routes(document: Document, gaz: Gazetteer) -> list[Route]:
                 claim.origins = [*previous.destinations]
                 claim.sentences.insert(0, previous.sentences[-1])
                 claim.notes.append("origin: where the sentence before left the drug")
+            if not claim.origins:
+                # "la droga fue acopiada en el valle y llevada por tierra hasta Lima": a
+                # place named before, marked as where the drug starts.
+                _anaphoric_origin(claim, folded, mentions, index)
             if not claim.origins and not _FOUND.search(folded):
                 # "Marines seized … at Manzanillo. Once cleared, much of it is trucked north
                 # to the United States": on from where it was found.
@@ -1249,6 +1253,22 @@ def _marked_origins(document: Document, index: int, mentions: Sequence[Mention])
         if mention.place and (loaded or (_ORIGIN.search(lead) and not _EMPTY.search(lead))):
             found.append(mention.place)
     return _narrowest(found)  # "de la costa de Nariño, en Colombia": Nariño
+
+
+def _anaphoric_origin(claim: _Claim, folded: str, mentions: Sequence[Mention], index: int) -> None:
+    """ "loaded in the valley", "acopiada en el valle": the origin is a place named in an
+    earlier sentence, found by its kind."""
+    for anaphor, kinds in _ANAPHORS:
+        for found in anaphor.finditer(folded):
+            if not _ORIGIN.search(folded[max(0, found.start() - 60) : found.start()]):
+                continue
+            for mention in reversed([m for m in mentions if m.sentence < index]):
+                if mention.place and mention.place.kind in kinds:
+                    claim.origins = [mention.place]
+                    claim.sentences.insert(0, mention.sentence)
+                    claim.confidence -= 0.1
+                    claim.notes.append(f"origin: '{found.group()}', named before")
+                    return
 
 
 def _carry_origin(

@@ -292,6 +292,12 @@ def test_general_patterns(text: str, expected: set[tuple[str, str, str]]) -> Non
                 ("geonames:3936456", "geonames:3117735", "air"),
             },
         ),
+        (  # "cargada en el valle": the valley named before is where the drug starts
+            "La Policía halló 500 kilos de cocaína en el puerto del Callao. La droga fue "
+            "acopiada en el VRAEM. Luego fue cargada en el valle y llevada por tierra hasta "
+            "Huancayo.",
+            {("routemap:vraem", "geonames:3939459", "land")},
+        ),
         (  # a courier at an airport travels by air even when no cue word says so
             "La Policía capturó en el aeropuerto Jorge Chávez a una mujer que pretendía viajar "
             "a Madrid con cocaína.",
