@@ -61,7 +61,7 @@ _MODE_CUES = _cues(
     (
         r"rivers?|rios?|fluvial(?:es)?|peque ?peques?|downriver|upriver|downstream|upstream|"
         r"aguas (?:abajo|arriba)|river ports?|puertos? fluvial(?:es)?|chalupas?|"
-        r"por via fluvial",
+        r"por via fluvial|riverboats?|river ?boats?|barges?|barcazas?|convoys? fluvial(?:es)?",
         "river",
     ),
     (
@@ -87,21 +87,24 @@ _MODE_CUES = _cues(
     ),
     # "packages" of cocaine are often bricks: post only when nothing else says how.
     (r"packages?|paquetes?", "postal"),
+    # "from there it was shipped to Hamburg": by sea when nothing else says how.
+    (r"shipped|reshipped", "maritime"),
 )
+_WEAK_CUES = 2  # the last cues above name a mode only when no other does
 
 # Words that say something moves. A sentence without one states no route.
 _MOVEMENT = re.compile(
     r"\b(?:traffick\w*|smuggl\w*|ship(?:ped|ping|ment|ments|s)?|send|sent|sending|mov\w*|"
     r"transport\w*|export\w*|flow\w*|outflow|route\w*|bridge|destined|bound|headed|"
     r"directed|arriv\w*|carr\w*|flown|fly|flying|flew|enter\w*|leav\w*|left|reach\w*|"
-    r"came|come|coming|brought|bring\w*|mail\w*|dispatch\w*|transit\w*|"
+    r"came|comes?|coming|cross(?:es|ed|ing)?|brought|bring\w*|mail\w*|dispatch\w*|transit\w*|"
     r"trafic\w*|narcotrafic\w*|contraband\w*|envi\w*|enviad\w*|traslad\w*|exporta\w*|"
     r"llev\w*|lleg\w*|destino|rumbo|salid\w*|sal(?:e|en|io|ieron)|sacad\w*|transita\w*|"
     r"ingres\w*|trajer\w*|trae\w*|cruz\w*|pasa\w*|circula\w*|desvi\w*|puente aereo|"
     r"head(?:s|ed|ing)?|took off|taken off|take off|land(?:s|ed|ing)?|sail\w*|despeg\w*|"
     r"aterriz\w*|zarp\w*|dirig\w*|transshipped|loaded|cargad\w*|embarc\w*|proced\w*|"
     r"proven\w*|destination|delivered|entreg\w*|continu\w*|sigu\w*|sigue|introduc\w*|"
-    r"transshipped|transbord\w*)\b"
+    r"transshipped|transbord\w*|viaj\w*|travel\w*)\b"
 )
 
 # Markers read backwards from a place: the last one before it sets its role. Between a
@@ -117,7 +120,12 @@ _NOUN_PHRASE = (
     rf"(?:\s+(?:the|el|la|los|las|a|an|un|una|unos|unas))?(?:\s+{_FILLER_WORD}){{0,3}}?"
     r"\s+(?:of|de(?:l)?|in|en|at|near|cerca de(?:l)?|off)"
 )
-_TAIL = rf"(?:{_NOUN_PHRASE}){{0,2}}(?:\s+(?:the|el|la|los|las))?\s*$"
+# "into neighbouring Tabatinga", "to northern Argentina": an adjective of position.
+_POSITION = (
+    r"(?:\s+(?:neighbou?ring|nearby|northern|southern|eastern|western|central|coastal|"
+    r"vecin[ao]s?|cercan[ao]s?))?"
+)
+_TAIL = rf"(?:{_NOUN_PHRASE}){{0,2}}(?:\s+(?:the|el|la|los|las))?{_POSITION}\s*$"
 
 
 def _markers(words: str) -> re.Pattern[str]:
@@ -139,9 +147,11 @@ _ORIGIN = _markers(
 _TRANSIT = _markers(
     r"\bvia|\bthrough|\bthru|\bpast|\bpassing through|\btransit\w*(?: through| via| in| at)?|"
     r"\btransship\w* (?:at|in)|\bcall\w* at|\brefuel\w* (?:in|at|near|off)|"
-    r"\ba traves de(?:l)?|\bpor|\ben transito por|\bpasando por|\bpas(?:o|aron|ado|ada) por|"
+    r"\ba traves de(?:l)?|(?<!seguido )(?<!seguida )(?<!seguidos )(?<!seguidas )\bpor|"
+    r"\ben transito por|\bpasando por|\bpas(?:o|aron|ado|ada) por|"
     r"\bcruzando|\b(?:con|haciendo|hizo) escala en|\bescala en|\bstopover in|\blayover in|"
-    r"\bby way of|\bchanged planes in|\btransbord\w* en|\bacross the border (?:at|in|near)|"
+    r"\bby way of|\bchanged planes in|\btransbord\w* en|"
+    r"\b(?:across|cross\w*) the (?:border|frontier) (?:at|in|near)|"
     r"\bcross\w* (?:at|in)|\bcruz\w* la frontera (?:por|en)"
 )
 _DESTINATION = _markers(
@@ -157,7 +167,8 @@ _DESTINATION = _markers(
     r"\bib(?:a|an) (?:a(?:l)?|hacia)|\benviad[ao]s? a(?:l)?|\benvi(?:a|an|aba|aron|ar|o) a(?:l)?|"
     r"\bexportad[ao]s? a(?:l)?|\bexporta(?:n|r|ron)? a(?:l)?|\btrasladad[ao]s? a(?:l)?|"
     r"\bllevad[ao]s? a(?:l)?|\bingresad[ao]s? a(?:l)?|\bingres(?:a|an|o|aron|ar) a(?:l)?|"
-    r"\bcruz(?:a|an|o|aron|ar|aba|aban) a(?:l)?|\bentregad[ao]s? en|\baterriz\w* en|"
+    r"\bcruz(?:a|an|o|aron|ar|aba|aban) a(?:l)?|\bcruzad[ao]s? a(?:l)?|\bentregad[ao]s? en|"
+    r"\baterriz\w* en|"
     r"\bviaj\w* (?:a|hacia)|\btravel\w* to|\bfl(?:y|ying|ew|own|ies|ight|ights) to|"
     r"\bvolar a|\bdestinad[ao]s? a(?:l)?|\bdirigid[ao]s? a(?:l)?|\bremitid[ao]s? a(?:l)?|"
     r"\bcontinu\w* (?:a|hacia|hasta)|\bsigu\w* (?:a|hacia|hasta)|\bsigue (?:a|hacia|hasta)"
@@ -178,7 +189,11 @@ _BETWEEN = re.compile(r"(?:\bbetween|\bentre)(?:\s+(?:the|el|la))?\s*$")
 _LIST_GLUE = re.compile(
     r"^\s*$|^\s*(?:,|and|y|e|or|o|as well as|asi como|and sometimes|y a veces|and occasionally|"
     r"and then|, and|, or|and also|y tambien|,? and to|,? y a|,? y hacia|,? and toward)"
-    r"(?:\s+(?:the|el|la|los|las|to|a))?\s*$"
+    r"(?:\s+(?:the|el|la|los|las|to|a))?"
+    # "hacia el Paraguay y el norte de la Argentina", "and northern Argentina"
+    r"(?:\s+(?:(?:north|south|east|west|centre|center|norte|sur|este|oeste|centro|noreste|"
+    r"noroeste|sureste|suroeste)\s+(?:of|de(?:l)?)(?:\s+(?:the|el|la))?|northern|southern|"
+    r"eastern|western|central))?\s*$"
 )
 _FROM_WHERE = re.compile(
     r"\b(?:from where|from there|from which|whence|desde donde|de donde|desde alli|"
@@ -227,12 +242,22 @@ _CARGO = re.compile(
     r"shipment|paquetes?|packages?|kilos?|toneladas?|tons?|tonnes?|heroin|heroina|"
     r"pasta basica|precursors?)\b"
 )
+# A document that names no drug, no trafficking and no seizure tells of no trafficking
+# route ("the port handles 70 % of banana exports", "the minister flew to Brasilia").
+_ILLICIT = re.compile(
+    r"\b(?:drugs?|drogas?|narco\w*|cocaine|cocaina|coca|crack|marijuana|marihuana|cannabis|"
+    r"hashish|hachis|heroin|heroina|opium|opio|fentanyl|fentanilo|meth\w*|metanfetamina\w*|"
+    r"pasta basica|pbc|precursors?|precursores?|estupefacientes?|narcotics?|illicit|ilicit\w*|"
+    r"traffick\w*|trafic\w*|smuggl\w*|contraband\w*|contrabando|cartels?|carteles|"
+    r"mules?|mulas?|burriers?|capsules?|capsulas?|seiz\w*|incaut\w*|decomis\w*|"
+    r"cargamentos?|packages?|paquetes?|parcels?|encomiendas?|loads?|kilos?|kilograms?|kilogramos?|kg|tonnes?|toneladas?)\b"
+)
 # "this zone", "the airport": a place named before, found by its kind.
 _ANAPHORS = (
     (
         re.compile(
             r"\b(?:this|that|the) (?:zone|region|area|valley)\b|\b(?:esta|esa|dicha) "
-            r"(?:zona|region|area)\b|\b(?:este|ese|dicho) valle\b"
+            r"(?:zona|region|area)\b|\b(?:este|ese|dicho|el) valle\b"
         ),
         (PlaceKind.AREA, PlaceKind.REGION),
     ),
@@ -263,7 +288,7 @@ _COMMODITY_BEFORE = re.compile(
 _FOUND = re.compile(
     r"\b(?:seiz\w*|confiscat\w*|intercept\w*|detain\w*|arrest\w*|captur\w*|found|discover\w*|"
     r"board\w*|depart\w*|incaut\w*|decomis\w*|detenid\w*|detuv\w*|hall\w*|encontr\w*|"
-    r"embarc\w*|despeg\w*|intervin\w*|interven\w*)\b"
+    r"embarc\w*|despeg\w*|intervin\w*|interven\w*|detect\w*)\b"
 )
 # "Buenaventura, Colombia", "Puerto Bolívar, en la provincia de El Oro", "Desaguadero (Puno)"
 _WHERE_IT_LIES = re.compile(
@@ -466,12 +491,39 @@ _NEAR = re.compile(
 )
 
 
+# "an alternative to Callao", "compared to Callao", "una alternativa al Callao", "cerca
+# de la frontera": a place something is measured against, not where it goes.
+_COMPARED = re.compile(
+    r"\b(?:alternatives?|alternativas?|rivals?|competitors?|competidor(?:es|a|as)?|compared|"
+    r"comparad[oa]s?|comparison|comparacion|similar|close|closer|next|nearby|cercan[oa]s?|"
+    r"prefer\w*|instead|en lugar|en vez|frente|opposed|equivalent|equivalente|preferib\w*|"
+    r"superior|inferior|relative|relacion)(?:\s+(?:the|el|la))?\s+(?:to|a(?:l)?|con|with|of|"
+    r"de(?:l)?)(?:\s+(?:the|el|la|los|las))?\s*$"
+)
+_AT_THE_BORDER = re.compile(
+    r"^\s+(?:border|frontier)\s+(?:at|near|in|crossing (?:at|of))\s+(?:the\s+)?$", re.IGNORECASE
+)
+# "crosses into Peru at Desaguadero", "ingresa a Bolivia por Desaguadero": where it crosses.
+_CROSSED_AT = re.compile(r"^\s*,?\s*(?:at|through|via|by way of|por|a traves de)\s+$")
+
+
 def _qualifies(text: str, mention: Mention, following: Mention) -> bool:
     """ "Bolivia's Beni", "the Colombian coast near Riohacha": the first place only says
     where the second one is."""
     between = text[mention.end : following.start]
     if re.match(r"^['’]s\s+$", between):
         return True
+    if (
+        mention.place is not None
+        and mention.place.kind is PlaceKind.COUNTRY
+        and _AT_THE_BORDER.match(between)
+    ):
+        return True  # "to the US border at Nuevo Laredo": the border town
+    if _CROSSED_AT.match(between) and re.search(
+        r"\b(?:into|cross\w* (?:into|to)|ingres\w* (?:a|al)|entr\w* (?:a|al|en))\s+(?:the\s+)?$",
+        fold_for_scan(text[max(0, mention.start - 30) : mention.start]),
+    ):
+        return False  # "crosses into Peru at Desaguadero": a country entered at a place
     return (
         mention.place is not None
         and following.place is not None
@@ -523,8 +575,8 @@ def _masked_sentence(document: Document, index: int, mentions: Sequence[Mention]
 
 def _document_routes(document: Document, gaz: Gazetteer) -> list[Route]:
     mentions = [m for m in geoparse(document, gazetteer=gaz) if not m.in_chrome and m.place]
-    if not mentions:
-        return []
+    if not mentions or not _ILLICIT.search(fold_for_scan(document.flow or document.text)):
+        return []  # banana exports, a minister's visit: nothing illicit moves
     demonyms = find_demonyms(document, gazetteer=gaz)
     named = mentions  # the places the text names (a demonym's country is not the focus)
     mentions = sorted(
@@ -577,7 +629,7 @@ def _document_routes(document: Document, gaz: Gazetteer) -> list[Route]:
             previous = _previous_claim(claims, document, index)
             if claim.passed_through and _complete_route(
                 claim,
-                previous,
+                _detailed_claim(claims, previous, claim, index),
                 _found_at(document, index - 1, by_sentence, folded_sentences),
                 index,
             ):
@@ -594,6 +646,10 @@ def _document_routes(document: Document, gaz: Gazetteer) -> list[Route]:
                 claim.origins = [*previous.destinations]
                 claim.sentences.insert(0, previous.sentences[-1])
                 claim.notes.append("origin: where the sentence before left the drug")
+            if not claim.origins:
+                # "la droga fue acopiada en el valle y llevada por tierra hasta Lima": a
+                # place named before, marked as where the drug starts.
+                _anaphoric_origin(claim, folded, mentions, index)
             if not claim.origins and not _FOUND.search(folded):
                 # "Marines seized … at Manzanillo. Once cleared, much of it is trucked north
                 # to the United States": on from where it was found.
@@ -646,6 +702,12 @@ def _document_routes(document: Document, gaz: Gazetteer) -> list[Route]:
             )
             if not mode and claim.origins and all(p.kind is PlaceKind.PORT for p in claim.origins):
                 mode = "maritime"  # leaving a port, by sea unless the text says otherwise
+            if (
+                not mode
+                and claim.origins
+                and all(p.kind is PlaceKind.AIRPORT for p in claim.origins)
+            ):
+                mode = "air"  # "detained at the airport … about to travel to Madrid"
             claim.mode = Mode(mode) if mode else Mode.UNKNOWN
             if not _sentence_mode(folded):
                 claim.confidence -= 0.1
@@ -697,10 +759,31 @@ def _found_at(
     ]
     if "\n" in between:
         return None
-    places = _narrowest([m.place for m in by_sentence[index] if m.place])
+    text = document.flow or document.text
+    places = _narrowest(
+        [m.place for m in by_sentence[index] if m.place and not _is_dateline(text, m)]
+    )
     rank = {PlaceKind.AIRPORT: 0, PlaceKind.PORT: 0, PlaceKind.CITY: 1, PlaceKind.REGION: 2}
     places.sort(key=lambda p: rank.get(p.kind, 3))
     return (index, places[0]) if places else None
+
+
+def _detailed_claim(
+    claims: Sequence[_Claim], previous: _Claim | None, claim: _Claim, index: int
+) -> _Claim | None:
+    """The route of the sentence before whose origin ``claim`` details: the last one there
+    that starts in the same country ("…reach Guayaquil by road and are put in containers
+    for Europe. The cocaine is produced in Nariño and trucked across the border near
+    Tulcán": the road leg, not the sea leg)."""
+    if previous is None or max(previous.sentences) != index - 1:
+        return previous
+    countries = {p.country for p in claim.origins}
+    for candidate in reversed(claims):
+        if max(candidate.sentences) != index - 1:
+            break
+        if candidate.origins and countries <= {p.country for p in candidate.origins}:
+            return candidate
+    return previous
 
 
 def _complete_route(
@@ -876,6 +959,7 @@ def _sentence_claim(
     spanish = len(_SPANISH.findall(folded)) > len(_ENGLISH.findall(folded))
     final = False  # "with the port of Santos as its final destination"
     pair_next = False  # the second place of "the Peru-Bolivia air bridge"
+    hand_over = False  # the next destination is reached from a place reached before
     roles: list[_Role] = []
     cursor = sentence_start
     between = False
@@ -915,6 +999,17 @@ def _sentence_claim(
             role, pair_next = "origin", True
         elif _EMPTY.search(lead):
             pass  # "flown empty from", "returned empty to": no drug moves on that leg
+        elif (
+            roles
+            and roles[-1].role == "destination"
+            and roles[-1].mention.place is not None
+            and roles[-1].mention.place.kind is PlaceKind.COUNTRY
+            and mention.place is not None
+            and mention.place.kind in _POINT_KINDS
+            and mention.place.country == roles[-1].mention.place.country
+            and _CROSSED_AT.match(text[roles[-1].mention.end : mention.start])
+        ):
+            role = "transit"  # "crosses into Peru at Desaguadero": the crossing point
         elif marked:
             role = marked
         elif _BETWEEN.search(lead) and not _BOUNDARY.search(lead):
@@ -931,13 +1026,25 @@ def _sentence_claim(
             final = final or bool(_FINAL_AFTER.search(tail))
         elif role == "context" and _POSSESSIVE_SOURCE.search(tail):
             role = "origin"
-        sent_on = bool(_FROM_WHERE.search(lead)) and role == "destination"
+        if role == "destination" and _COMPARED.search(lead):
+            role = "context"  # "Paita, an alternative to Callao": a comparison, no goal
+        if (
+            role == "origin"
+            and mention.place is not None
+            and any(r.role == "destination" and r.mention.place == mention.place for r in roles)
+        ):
+            # "…entre el VRAEM y Bolivia …; desde Bolivia, continúa hacia Brasil": the
+            # place reached is where the next leg starts, a hand-over, not a second origin.
+            role, hand_over = "context", True
+        sent_on = (bool(_FROM_WHERE.search(lead)) or hand_over) and role == "destination"
+        if sent_on:
+            hand_over = False
         # The mode of the leg that reaches this place: cue words just before it, or in its
         # own clause after it ("trucked to Paita, then shipped to Rotterdam in containers").
         after_end = following.start if following else document.sentences[index][1]
         clause = _NEXT_LEG.split(text[mention.end : after_end], maxsplit=1)[0]
         way = _PLACE_NOUN.sub("", lead)  # "by road to the port of Guayaquil" is by road
-        leg_mode = _sentence_mode(way, folded) or _sentence_mode(fold_for_scan(clause), folded)
+        leg_mode = _sentence_mode(way, folded) or _earliest_mode(fold_for_scan(clause), folded)
         roles.append(_Role(mention, role, sent_on, leg_mode))
         cursor = mention.end
     origins = _narrowest([r.mention.place for r in roles if r.role == "origin" and r.mention.place])
@@ -985,6 +1092,14 @@ def _sentence_claim(
     )
     context = [
         r.mention.place for r in roles[:first_goal] if r.role == "context" and r.mention.place
+    ] + [
+        # "found cocaine in a container bound for Antwerp at the port of Santos"
+        r.mention.place
+        for r in roles[first_goal:]
+        if r.role == "context"
+        and r.mention.place
+        and r.mention.place.kind in (PlaceKind.PORT, PlaceKind.AIRPORT)
+        and not _is_dateline(text, r.mention)
     ]
     modes = {r.leg_mode for r in roles if r.role == "destination" and r.leg_mode}
     return [
@@ -1142,7 +1257,23 @@ def _marked_origins(document: Document, index: int, mentions: Sequence[Mention])
         loaded = _LOADED_AFTER.match(fold_for_scan(text[mention.end : mention.end + 40]))
         if mention.place and (loaded or (_ORIGIN.search(lead) and not _EMPTY.search(lead))):
             found.append(mention.place)
-    return found
+    return _narrowest(found)  # "de la costa de Nariño, en Colombia": Nariño
+
+
+def _anaphoric_origin(claim: _Claim, folded: str, mentions: Sequence[Mention], index: int) -> None:
+    """ "loaded in the valley", "acopiada en el valle": the origin is a place named in an
+    earlier sentence, found by its kind."""
+    for anaphor, kinds in _ANAPHORS:
+        for found in anaphor.finditer(folded):
+            if not _ORIGIN.search(folded[max(0, found.start() - 60) : found.start()]):
+                continue
+            for mention in reversed([m for m in mentions if m.sentence < index]):
+                if mention.place and mention.place.kind in kinds:
+                    claim.origins = [mention.place]
+                    claim.sentences.insert(0, mention.sentence)
+                    claim.confidence -= 0.1
+                    claim.notes.append(f"origin: '{found.group()}', named before")
+                    return
 
 
 def _carry_origin(
@@ -1361,6 +1492,19 @@ def _sentence_mode(folded: str, context: str = "") -> str | None:
         at_sea = any(_AT_SEA.search(t) or _first(_SEA_CUES, t) for t in (folded, context))
         return "maritime" if at_sea else "river"
     return value
+
+
+def _earliest_mode(folded: str, context: str = "") -> str | None:
+    """The mode named first in ``folded``: in the clause after a place the first cue tells
+    how it was reached ("reach Guayaquil by road and are hidden in containers": by road)."""
+    best: tuple[int, str] | None = None
+    for pattern, value in _MODE_CUES[:-_WEAK_CUES]:
+        found = pattern.search(folded)
+        if found and (best is None or found.start() < best[0]):
+            best = (found.start(), value)
+    if best is None:
+        return _first(_MODE_CUES[-_WEAK_CUES:], folded)
+    return _sentence_mode(folded[best[0] :], context) if best[1] == "boat" else best[1]
 
 
 def _previous_mode(document: Document, folded_sentences: dict[int, str], index: int) -> str | None:

@@ -85,7 +85,7 @@ def test_quantity_period_and_commodity_attach_to_their_route() -> None:
 def test_explicit_routes_are_more_confident_than_inferred_ones() -> None:
     explicit = extract_routes("Cocaine is flown from the VRAEM to Bolivia by light aircraft.")
     inferred = extract_routes(
-        "Peru's postal service is under pressure. Parcels were destined for Spain."
+        "Peru's postal service is under pressure. Parcels of cocaine were destined for Spain."
     )
     assert explicit[0].confidence > inferred[0].confidence
 
@@ -130,7 +130,9 @@ def test_seizure_site_is_where_the_drug_got_to() -> None:
     ]
 
 
-@pytest.mark.parametrize("name", ["heldout.yaml", "heldout2.yaml", "heldout3.yaml"])
+@pytest.mark.parametrize(
+    "name", ["heldout.yaml", "heldout2.yaml", "heldout3.yaml", "heldout4.yaml"]
+)
 def test_heldout_passages_never_crash(name: str) -> None:
     """Passages written without the extractor's output in view: it must not fail on any
     (their scores are measured by benchmarks/extract_routes.py, not asserted)."""
@@ -159,6 +161,16 @@ def test_development_set_floor() -> None:
     0.26 before it), so that a change that loses much of it fails."""
     precision, recall = _scored("dev3.yaml")
     assert precision >= 0.65 and recall >= 0.65, (precision, recall)
+
+
+def test_second_development_set_floor() -> None:
+    """dev4.yaml (29 passages, en + es: stories told backwards, origins named a sentence
+    later, border crossings, river legs, couriers, distractors) was written for the round
+    that added it: P 0.82, R 0.73 by exact ids at its end (0.38 and 0.35 before it, by
+    the benchmark's matching). The floor sits below, so that a change that loses much of
+    it fails."""
+    precision, recall = _scored("dev4.yaml")
+    assert precision >= 0.7 and recall >= 0.6, (precision, recall)
 
 
 @pytest.mark.parametrize(
@@ -230,6 +242,75 @@ def test_general_patterns(text: str, expected: set[tuple[str, str, str]]) -> Non
     assert {_key(r) for r in extract_routes(text)} >= expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (  # a place reached and then left again hands the drug on: no second origin
+            "Las avionetas vuelan entre el VRAEM y Bolivia; desde Bolivia la droga sigue hacia "
+            "Argentina.",
+            {
+                ("routemap:vraem", "iso3166:BO", "air"),
+                ("routemap:vraem", "iso3166:AR", "air"),
+            },
+        ),
+        (  # a country entered at a town: the town is the crossing point
+            "Bolivian cocaine crosses into Chile at Colchane and is driven to Iquique.",
+            {("iso3166:BO", "geonames:3887127", "land")},
+        ),
+        (  # "the US border at Laredo": the border town
+            "Trucks carrying cocaine from Honduras drive north to the US border at Reynosa.",
+            {("iso3166:HN", "geonames:3520339", "land")},
+        ),
+        (  # an adjective of position between the marker and the place; riverboats
+            "From Iquitos, cocaine is sent on riverboats into neighbouring Brazil.",
+            {("geonames:3696183", "iso3166:BR", "river")},
+        ),
+        (  # the seizure site named after the destination is where the drug was leaving
+            "Police seized 300 kilos of cocaine in a container bound for Hamburg at the port "
+            "of Paita.",
+            {("locode:PEPAI", "locode:DEHAM", "maritime")},
+        ),
+        (  # the first mode named after a place tells how it was reached
+            "Loads that reach Tumbes by road are later hidden in containers bound for Rotterdam.",
+            {("geonames:3691148", "locode:NLRTM", "maritime")},
+        ),
+        (  # the origin a later sentence names details the leg of its own country
+            "Shipments that reach Guayaquil by truck are put in containers bound for Spain. The "
+            "cocaine comes from Colombia's Putumayo department and crosses the border at "
+            "Tulcán.",
+            {
+                ("iso3166-2:CO-PUT", "geonames:3657509", "land"),
+                ("locode:ECGYE", "iso3166:ES", "maritime"),
+            },
+        ),
+        (  # barges are river craft; "shipped" on from a port is by sea, unless it says how
+            "Cocaine from Paraguay travels on barges to the port of Rosario, and from there it "
+            "is shipped to Antwerp. From Lima more was shipped by plane to Madrid.",
+            {
+                ("iso3166:PY", "locode:ARROS", "river"),
+                ("locode:ARROS", "locode:BEANR", "maritime"),
+                ("geonames:3936456", "geonames:3117735", "air"),
+            },
+        ),
+        (  # "cargada en el valle": the valley named before is where the drug starts
+            "La Policía halló 500 kilos de cocaína en el puerto del Callao. La droga fue "
+            "acopiada en el VRAEM. Luego fue cargada en el valle y llevada por tierra hasta "
+            "Huancayo.",
+            {("routemap:vraem", "geonames:3939459", "land")},
+        ),
+        (  # a courier at an airport travels by air even when no cue word says so
+            "La Policía capturó en el aeropuerto Jorge Chávez a una mujer que pretendía viajar "
+            "a Madrid con cocaína.",
+            {("icao:SPJC", "geonames:3117735", "air")},
+        ),
+    ],
+)
+def test_hand_overs_crossings_and_seizure_sites(
+    text: str, expected: set[tuple[str, str, str]]
+) -> None:
+    assert {_key(r) for r in extract_routes(text)} >= expected
+
+
 def test_chain_across_sentences_is_one_route() -> None:
     text = (
         "Cocaine travels down the Ucayali river from Pucallpa to Iquitos on cargo boats. "
@@ -252,6 +333,12 @@ def test_chain_across_sentences_is_one_route() -> None:
         "El narcotraficante fue extraditado a Estados Unidos desde Colombia.",
         "Colombia's coca crops grow along the border between Peru and Colombia.",
         "Durante 2022 se incautaron 30 toneladas en el puerto de Guayaquil, frente a 12 en Manta.",
+        # a hub compared with another is no route between them
+        "El puerto de Paita se ha convertido en una alternativa al Callao para los narcos.",
+        "Compared to Callao, the port of Paita ships less cocaine.",
+        # nothing illicit: exports, an official's trip
+        "El puerto de Paita concentra las exportaciones de pota, seguido por el Callao.",
+        "The interior minister flew to Brasilia to meet his Brazilian counterpart.",
     ],
 )
 def test_denied_movement_and_moved_detainees_give_no_route(text: str) -> None:
