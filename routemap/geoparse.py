@@ -211,6 +211,11 @@ _SENTENCE_END_RE = re.compile(r"[.!?…][\"'”’»)]*$")
 _CONNECTORS = frozenset("""de del la las los y e and of the da do dos das van von""".split())
 
 
+#: scan_key of one word, memoised: the recognition filters look up the same few thousand
+#: words (neighbours, titles, connectors) again and again.
+_word_key = functools.lru_cache(maxsize=1 << 16)(scan_key)
+
+
 def _capital_words(surface: str) -> int:
     return sum(1 for word in surface.split() if word[:1].isupper())
 
@@ -395,7 +400,7 @@ def _drop_leading_word(
     head = _LEADING_WORDS.match(text[start:end])
     if not head or head.end() >= end - start:
         return start, key
-    rest = key[len(scan_key(head.group())) :].strip()
+    rest = key[len(_word_key(head.group())) :].strip()
     if rest not in matcher.index:
         return start, key
     if head.group()[0].islower():
@@ -426,6 +431,12 @@ def _acronym_ok(text: str, start: int, candidates: tuple[ScanCandidate, ...]) ->
     return not text[line_start:start].strip()
 
 
+_PROPER_AFTER = re.compile(r"[ \t]+([^\W\d_][\w'’]*)")
+_PROPER_BEFORE = re.compile(
+    r"([^\W\d_]\w*)(?:['’]s)?((?:[ \t]+(?:of|of the|de|del|de la))?)[ \t]+$"
+)
+
+
 def _inside_proper_phrase(
     text: str, start: int, end: int, solid: Sequence[tuple[int, int]]
 ) -> bool:
@@ -434,9 +445,9 @@ def _inside_proper_phrase(
     name. Neighbours that are notable places themselves (``solid``) do not count."""
     place_starts = {s for s, _ in solid}
     place_ends = {e for _, e in solid}
-    after = re.match(r"[ \t]+([^\W\d_][\w'’]*)", text[end : end + 40])
+    after = _PROPER_AFTER.match(text[end : end + 40])
     if after and after.group(1)[0].isupper():
-        word = scan_key(after.group(1))
+        word = _word_key(after.group(1))
         if (
             end + after.start(1) not in place_starts
             and not _is_cue_word(word)
@@ -446,12 +457,9 @@ def _inside_proper_phrase(
             return True
     if _sentence_start(text, start) or text[start - 1 : start] not in (" ", "\t"):
         return False
-    before = re.search(
-        r"([^\W\d_]\w*)(?:['’]s)?((?:[ \t]+(?:of|of the|de|del|de la))?)[ \t]+$",
-        text[max(0, start - 60) : start],
-    )
+    before = _PROPER_BEFORE.search(text[max(0, start - 60) : start])
     if before and before.group(1)[0].isupper():
-        word = scan_key(before.group(1))
+        word = _word_key(before.group(1))
         word_end = start - len(text[max(0, start - 60) : start]) + before.end(1)
         if (
             word_end not in place_ends
@@ -481,11 +489,14 @@ _GENERIC_TAIL = frozenset(
 _WORTH_A_LOOK = _LEADING_LOWER | {"de", "del", "en", "y", "and", "of"}
 
 
+_LETTERS = re.compile(r"[^\W\d_]+")
+
+
 def _capitalised(surface: str) -> bool:
     """Written as a proper name: first word capitalised, and most of the others
     ("Apurimac, Ene and Mantaro valley" yes, "La paz social" no)."""
-    words = re.findall(r"[^\W\d_]+", surface)
-    while len(words) > 1 and scan_key(words[0]) in _LEADING_LOWER:
+    words = _LETTERS.findall(surface)
+    while len(words) > 1 and _word_key(words[0]) in _LEADING_LOWER:
         words = words[1:]  # "aeropuerto Jorge Chávez", "los Balcanes"
     if not words or not words[0][0].isupper():
         return False
@@ -540,14 +551,17 @@ def _title_case_line(line: str) -> bool:
     return len(words) >= 3 and sum(w[0].isupper() for w in words) / len(words) > 0.7
 
 
+_MONEY_OR_DATE = re.compile(r"\s*(?:\$|\d)")
+
+
 def _organisation_context(text: str, start: int, end: int) -> bool:
     """True when the name sits inside an organisation's or newspaper's name."""
     after = _next_word(text, end)
-    if scan_key(after) in _ORG_AFTER:
+    if _word_key(after) in _ORG_AFTER:
         return True
-    if after[:1].isupper() and scan_key(after) in _ORG_AFTER_CAPITALISED:
+    if after[:1].isupper() and _word_key(after) in _ORG_AFTER_CAPITALISED:
         return True  # "United States Department of Agriculture", not "La Paz department"
-    if re.match(r"\s*(?:\$|\d)", text[end : end + 3]):
+    if _MONEY_OR_DATE.match(text[end : end + 3]):
         return True  # "US$460", "August 28": a currency or a date, not a place
     # Walk left over capitalised words and connectors: "Policía Nacional del Perú".
     position = start
@@ -555,7 +569,7 @@ def _organisation_context(text: str, start: int, end: int) -> bool:
         word = _previous_word(text, position)
         if not word:
             return False
-        key = scan_key(word)
+        key = _word_key(word)
         if (key in _ORG_BEFORE and word[0].isupper()) or key in {"cartel", "cartel de"}:
             return True
         if not (word[0].isupper() or key in _CONNECTORS):
@@ -573,7 +587,7 @@ def _person_or_ship(text: str, start: int) -> bool:
     if text[start - 1 : start] not in _BLANK_OR_QUOTE:
         return False
     previous = _TITLE_BEFORE.search(text[max(0, start - 40) : start])
-    return previous is not None and scan_key(previous.group(1)) in _PERSON_OR_SHIP_BEFORE
+    return previous is not None and _word_key(previous.group(1)) in _PERSON_OR_SHIP_BEFORE
 
 
 _CUE_WORDS = frozenset(
@@ -732,6 +746,9 @@ def geoparse(doc_or_text: Document | str, *, gazetteer: Gazetteer | None = None)
     return _resolve(document, gaz, found, countries)
 
 
+_BLANK_CAPITAL = re.compile(r"[ \t]+[A-Z]")
+
+
 def _recognise(document: Document, gaz: Gazetteer) -> tuple[list[_Found], dict[str, float]]:
     """Place-name matches used as places, and the document's focus countries."""
     text = document.flow or document.text  # soft line breaks read as spaces
@@ -756,7 +773,7 @@ def _recognise(document: Document, gaz: Gazetteer) -> tuple[list[_Found], dict[s
         if text[s : s + 1].isupper()
         and not _sentence_start(text, s)
         and not _in_title_case_line(text, s)
-        and not re.match(r"[ \t]+[A-Z]", text[e : e + 3])
+        and not _BLANK_CAPITAL.match(text[e : e + 3])
     }
     solid = _solid_names(text, matches, matcher, gaz, language)
     names_of_people: set[str] = set()
