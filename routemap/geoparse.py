@@ -14,6 +14,7 @@ mentions, and cue words ("port of", "puerto de", "X airport", "departamento de",
 
 from __future__ import annotations
 
+import bisect
 import csv
 import functools
 import io
@@ -22,7 +23,7 @@ import math
 import re
 import threading
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
@@ -251,9 +252,10 @@ class _Matcher:
             tuple[tuple[ScanCandidate, ...], tuple[ScanCandidate, ...]],
         ] = {}
 
-    def find(self, text: str) -> list[tuple[int, int, int]]:
-        """Longest non-overlapping ``(start, end, key id)`` matches in ``text``."""
-        padded = " " + fold_for_scan(text) + " "
+    def find(self, text: str, folded: str | None = None) -> list[tuple[int, int, int]]:
+        """Longest non-overlapping ``(start, end, key id)`` matches in ``text``
+        (``folded``: ``fold_for_scan(text)``, when the caller has it already)."""
+        padded = " " + (fold_for_scan(text) if folded is None else folded) + " "
         lengths = self.lengths
         # Most capitalised words first, then longest, then leftmost: "the Alto Huallaga
         # valley" is the area "Alto Huallaga", not "Huallaga valley" beside a town "Alto".
@@ -368,6 +370,7 @@ def _all_caps_line(text: str, start: int) -> bool:
 
 _CAPITALISED_WORD = r"[A-ZÁÉÍÓÚÑ][\w'’-]*"
 _RUN_BEFORE = re.compile(rf"(?:{_CAPITALISED_WORD}[ \t]+)+$")
+_RUN_CAPITAL = re.compile(r"[A-ZÁÉÍÓÚÑ]")
 _RUN_AFTER = re.compile(rf"^(?:[ \t]+{_CAPITALISED_WORD})+")
 
 
@@ -375,11 +378,14 @@ def _in_long_capitalised_run(text: str, start: int, end: int) -> bool:
     """True inside three or more capitalised words in a row outside a headline."""
     # Every pattern anchored at the name's start needs a blank right before it: checking
     # that character first skips the search for most names.
-    before = (
-        _RUN_BEFORE.search(text[max(0, start - 80) : start])
-        if text[start - 1 : start] in (" ", "\t")
-        else None
-    )
+    before = None
+    if text[start - 1 : start] in (" ", "\t"):
+        window = text[max(0, start - 80) : start]
+        # A run ends with a capitalised word: none in the last word, no run (most names
+        # follow a lowercase word, and the anchored search tries every position).
+        last = window.rstrip(" \t").rsplit(None, 1)
+        if last and _RUN_CAPITAL.search(last[-1]):
+            before = _RUN_BEFORE.search(window)
     after = _RUN_AFTER.match(text[end : end + 80])
     words_before = len(before.group().split()) if before else 0
     if before and _sentence_start(text, start - len(before.group())):
@@ -611,17 +617,24 @@ _CUE_STEMS = re.compile(
 )
 
 
-def _cue(text: str, start: int, end: int, sentence_start: int) -> PlaceKind | None:
-    window = fold_for_scan(text[max(sentence_start, start - 80) : end + 30])
-    if not _CUE_STEMS.search(window):
+def _cue(
+    text: str, start: int, end: int, sentence_start: int, folded: str | None = None
+) -> PlaceKind | None:
+    """The kind of place a cue word next to ``text[start:end]`` asks for, if any.
+    ``folded`` is ``fold_for_scan(text)`` when the caller has it (folding is per
+    character, so its slices are the folded slices)."""
+    if folded is None:
+        folded = fold_for_scan(text)
+    begin = max(sentence_start, start - 80)
+    if not _CUE_STEMS.search(folded, begin, end + 30):
         return None  # no cue word anywhere near: skip the patterns
-    before_raw = text[max(sentence_start, start - 80) : start]
-    kind = _cue_before(fold_for_scan(before_raw))
+    before_raw = text[begin:start]
+    kind = _cue_before(folded[begin:start])
     if kind is None:
         kind = _cue_before(fold_for_scan(_LIST_TAIL.sub("", before_raw)))
     if kind is not None:
         return kind
-    after = _SPACES.sub(" ", fold_for_scan(text[end : end + 30]))
+    after = _SPACES.sub(" ", folded[end : end + 30])
     if _ANY_CUE_AFTER.search(after):
         for pattern, kind in _CUES_AFTER:
             if pattern.search(after):
@@ -749,6 +762,21 @@ def geoparse(doc_or_text: Document | str, *, gazetteer: Gazetteer | None = None)
 _BLANK_CAPITAL = re.compile(r"[ \t]+[A-Z]")
 
 
+def _chrome_lookup(document: Document) -> Callable[[int], bool]:
+    """``document.in_chrome`` by bisection over the blocks (sorted lines, as
+    ``Document.from_text`` makes them; other block lists are asked as they are)."""
+    blocks = document.blocks
+    if any(a.end > b.start for a, b in itertools.pairwise(blocks)):
+        return document.in_chrome
+    starts = [block.start for block in blocks]
+
+    def in_chrome(offset: int) -> bool:
+        index = bisect.bisect_right(starts, offset) - 1
+        return index >= 0 and offset < blocks[index].end and blocks[index].chrome
+
+    return in_chrome
+
+
 def _recognise(document: Document, gaz: Gazetteer) -> tuple[list[_Found], dict[str, float]]:
     """Place-name matches used as places, and the document's focus countries."""
     text = document.flow or document.text  # soft line breaks read as spaces
@@ -759,9 +787,10 @@ def _recognise(document: Document, gaz: Gazetteer) -> tuple[list[_Found], dict[s
     context_countries: list[tuple[str, float]] = []
     # Most raw matches are lowercase words that are also towns somewhere ("from", "drug"):
     # only capitalised ones, leading articles ("el Callao") and demonyms are worth a look.
+    folded = fold_for_scan(text)
     matches = [
         (s, e, n)
-        for s, e, n in matcher.find(text)
+        for s, e, n in matcher.find(text, folded)
         if text[s].isupper()
         or n in matcher.not_place_ids
         or text[s : s + 11].split(" ", 1)[0].lower() in _WORTH_A_LOOK
@@ -777,6 +806,9 @@ def _recognise(document: Document, gaz: Gazetteer) -> tuple[list[_Found], dict[s
     }
     solid = _solid_names(text, matches, matcher, gaz, language)
     names_of_people: set[str] = set()
+    # Document.sentence_index and Document.in_chrome, answered from arrays built once.
+    sentence_starts = [begin for begin, _ in document.sentences]
+    in_chrome = _chrome_lookup(document)
     for start, end, number in matches:
         key = matcher.keys[number]
         surface = text[start:end]
@@ -829,12 +861,12 @@ def _recognise(document: Document, gaz: Gazetteer) -> tuple[list[_Found], dict[s
         ):
             names_of_people.add(key)
             continue
-        sentence = document.sentence_index(start)
-        sentence_begin = document.sentences[sentence][0] if document.sentences else 0
-        cue = _cue(text, start, end, sentence_begin)
+        sentence = max(0, bisect.bisect_right(sentence_starts, start) - 1)
+        sentence_begin = sentence_starts[sentence] if sentence_starts else 0
+        cue = _cue(text, start, end, sentence_begin, folded)
         if cue is PlaceKind.RIVER and not any(c.kind is PlaceKind.RIVER for c in candidates):
             continue  # "río Putumayo": the river, which the gazetteer does not hold
-        found.append(_Found(start, end, key, candidates, sentence, document.in_chrome(start), cue))
+        found.append(_Found(start, end, key, candidates, sentence, in_chrome(start), cue))
     # A surname seen in a full name ("Dr. Thomas Frieden … Frieden said") is not a town
     # when it recurs alone later in the article.
     found = [
