@@ -753,7 +753,7 @@ def geoparse(doc_or_text: Document | str, *, gazetteer: Gazetteer | None = None)
     gazetteer : Gazetteer, optional
         Defaults to the embedded offline gazetteer.
     """
-    document = Document.coerce(doc_or_text)
+    document = Document.for_scanning(doc_or_text)
     gaz = gazetteer or Gazetteer.default()
     found, countries = _recognise(document, gaz)
     return _resolve(document, gaz, found, countries)

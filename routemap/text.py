@@ -105,6 +105,31 @@ class Document:
             return value
         return cls.from_text(value)
 
+    @classmethod
+    def for_scanning(cls, value: Document | str) -> Document:
+        """Like :meth:`coerce`, but a string gets only what reading it for places needs
+        (flow, blocks, sentences, language): no title or date, which cost as much as the
+        rest and which the geoparser does not use.
+
+        >>> Document.for_scanning("Cocaine left Callao on 3 May 2021.").date is None
+        True
+        """
+        if isinstance(value, Document):
+            return value
+        if not isinstance(value, str):
+            raise TypeError(f"document text must be a str, not {type(value).__name__}")
+        flow = unwrap(value)
+        blocks = tuple(mark_chrome(flow))
+        body = " ".join(b.text for b in blocks if not b.chrome) or value
+        return cls(
+            id="text",
+            text=value,
+            flow=flow,
+            language=detect_language(body),
+            blocks=blocks,
+            sentences=tuple(split_sentences(flow, blocks)),
+        )
+
     def in_chrome(self, offset: int) -> bool:
         """True when the character at ``offset`` is in a block marked as site chrome."""
         for block in self.blocks:
