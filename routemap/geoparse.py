@@ -444,13 +444,16 @@ _PROPER_BEFORE = re.compile(
 
 
 def _inside_proper_phrase(
-    text: str, start: int, end: int, solid: Sequence[tuple[int, int]]
+    text: str,
+    start: int,
+    end: int,
+    place_starts: frozenset[int] | set[int],
+    place_ends: frozenset[int] | set[int],
 ) -> bool:
     """True when capitalised non-place words touch the name ("Drug Enforcement Police",
     "Palace of Justice", "Ministry of the Interior", "Juan Lima"): it is part of another
-    name. Neighbours that are notable places themselves (``solid``) do not count."""
-    place_starts = {s for s, _ in solid}
-    place_ends = {e for _, e in solid}
+    name. Neighbours that are notable places themselves (starting at one of
+    ``place_starts``, ending at one of ``place_ends``) do not count."""
     after = _PROPER_AFTER.match(text[end : end + 40])
     if after and after.group(1)[0].isupper():
         word = _word_key(after.group(1))
@@ -463,10 +466,12 @@ def _inside_proper_phrase(
             return True
     if _sentence_start(text, start) or text[start - 1 : start] not in (" ", "\t"):
         return False
-    before = _PROPER_BEFORE.search(text[max(0, start - 60) : start])
+    window = text[max(0, start - 60) : start]
+    # The word, "of the" and the blank span three words at most: search from there.
+    before = _PROPER_BEFORE.search(window, _tail_start(window, 3))
     if before and before.group(1)[0].isupper():
         word = _word_key(before.group(1))
-        word_end = start - len(text[max(0, start - 60) : start]) + before.end(1)
+        word_end = start - len(window) + before.end(1)
         if (
             word_end not in place_ends
             and (not _is_cue_word(word) or word in {"port", "city", "ciudad"})
@@ -588,11 +593,28 @@ _BLANK_OR_QUOTE = frozenset(" \t\"'“‘«")
 _TITLE_BEFORE = re.compile(r"([^\W\d_][\w'’]*)\.?[ \t]+[\"'“‘«]?$")
 
 
+def _tail_start(window: str, words: int) -> int:
+    """Where the last ``words`` whitespace-separated words of ``window`` begin (0 when it
+    has no more than that): an end-anchored pattern spanning at most that many words
+    cannot match further left.
+
+    >>> _tail_start("the port of Callao ", 2)
+    9
+    """
+    parts = window.rsplit(None, words)
+    if len(parts) <= words:
+        return 0
+    return window.index(parts[1], len(parts[0]))
+
+
 def _person_or_ship(text: str, start: int) -> bool:
     """True after a title or a ship word: "Judge Lima", "el buque Santa Rosa"."""
     if text[start - 1 : start] not in _BLANK_OR_QUOTE:
         return False
-    previous = _TITLE_BEFORE.search(text[max(0, start - 40) : start])
+    window = text[max(0, start - 40) : start]
+    # The title is the last word, or the one before a lone quote: a match cannot start
+    # further left, so the search starts there rather than at every position.
+    previous = _TITLE_BEFORE.search(window, _tail_start(window, 2))
     return previous is not None and _word_key(previous.group(1)) in _PERSON_OR_SHIP_BEFORE
 
 
@@ -805,6 +827,8 @@ def _recognise(document: Document, gaz: Gazetteer) -> tuple[list[_Found], dict[s
         and not _BLANK_CAPITAL.match(text[e : e + 3])
     }
     solid = _solid_names(text, matches, matcher, gaz, language)
+    solid_starts = {s for s, _ in solid}
+    solid_ends = {e for _, e in solid}
     names_of_people: set[str] = set()
     # Document.sentence_index and Document.in_chrome, answered from arrays built once.
     sentence_starts = [begin for begin, _ in document.sentences]
@@ -857,7 +881,10 @@ def _recognise(document: Document, gaz: Gazetteer) -> tuple[list[_Found], dict[s
             continue
         if top < 0.9 and (
             _person_or_ship(text, start)
-            or (not title_case and _inside_proper_phrase(text, start, end, solid))
+            or (
+                not title_case
+                and _inside_proper_phrase(text, start, end, solid_starts, solid_ends)
+            )
         ):
             names_of_people.add(key)
             continue
