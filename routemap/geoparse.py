@@ -251,6 +251,8 @@ class _Matcher:
             tuple[str, bool, bool, str],
             tuple[tuple[ScanCandidate, ...], tuple[ScanCandidate, ...]],
         ] = {}
+        # _solid_names's answers by key, with the candidate tuple they were computed from.
+        self.solid: dict[str, tuple[tuple[ScanCandidate, ...], bool]] = {}
 
     def find(self, text: str, folded: str | None = None) -> list[tuple[int, int, int]]:
         """Longest non-overlapping ``(start, end, key id)`` matches in ``text``
@@ -343,16 +345,27 @@ def _solid_names(
 ) -> list[tuple[int, int]]:
     """Spans of notable places called by their own names and not common words."""
     solid = []
+    known = matcher.solid
     for start, end, number in matches:
         if number in matcher.not_place_ids:
             continue
         key = matcher.keys[number]
         if _zipf(key, language) >= 4.5:
             continue
-        if any(
-            c.prior >= 0.6 and c.name_type is not NameType.ALTERNATE
-            for c in gaz._scan_candidates(key)
-        ):
+        candidates = gaz._scan_candidates(key)
+        answer = known.get(key)
+        if answer is None or answer[0] is not candidates:
+            answer = (
+                candidates,
+                any(
+                    c.prior >= 0.6 and c.name_type is not NameType.ALTERNATE
+                    for c in candidates
+                ),
+            )
+            if len(known) > 100_000:
+                known.clear()
+            known[key] = answer
+        if answer[1]:
             solid.append((start, end))
     return solid
 
