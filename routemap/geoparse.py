@@ -206,6 +206,8 @@ _ANY_CUE_BEFORE = re.compile("|".join(f"(?:{pattern.pattern})" for pattern, _ in
 _ANY_CUE_AFTER = re.compile("|".join(f"(?:{pattern.pattern})" for pattern, _ in _CUES_AFTER))
 # A list of names between a plural cue and the mention: "ports of Callao, Iquitos and …".
 _LIST_TAIL = re.compile(r"(?:[A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*)*(?:,| and| y| e| or| o) ?)+$")
+# How a text _LIST_TAIL matches ends (before one optional blank): keep the two in step.
+_LIST_TAIL_ENDS = (",", " and", " y", " e", " or", " o")
 _WORD_BEFORE = re.compile(r"([\w'’.]+)[^\w\n]*$")
 _WORD_AFTER = re.compile(r"^[^\w\n]*([\w'’]+)")
 _SENTENCE_END_RE = re.compile(r"[.!?…][\"'”’»)]*$")
@@ -389,6 +391,8 @@ _RUN_AFTER = re.compile(rf"^(?:[ \t]+{_CAPITALISED_WORD})+")
 
 def _in_long_capitalised_run(text: str, start: int, end: int) -> bool:
     """True inside three or more capitalised words in a row outside a headline."""
+    if len(text[start:end].split()) != 1:
+        return False  # only a one-word name is read as part of a longer one
     # Every pattern anchored at the name's start needs a blank right before it: checking
     # that character first skips the search for most names.
     before = None
@@ -404,7 +408,7 @@ def _in_long_capitalised_run(text: str, start: int, end: int) -> bool:
     if before and _sentence_start(text, start - len(before.group())):
         words_before -= 1  # the first word of a sentence is capitalised anyway
     words_after = len(after.group().split()) if after else 0
-    return words_before + words_after >= 2 and len(text[start:end].split()) == 1
+    return words_before + words_after >= 2
 
 
 _LEADING_WORDS = re.compile(r"(?:el|la|los|las|the|de|del|en|y|and|of)\s+", re.IGNORECASE)
@@ -665,7 +669,9 @@ def _cue(
         return None  # no cue word anywhere near: skip the patterns
     before_raw = text[begin:start]
     kind = _cue_before(folded[begin:start])
-    if kind is None:
+    if kind is None and before_raw.removesuffix(" ").endswith(_LIST_TAIL_ENDS):
+        # Only a text ending like a list (what _LIST_TAIL needs) loses a tail: otherwise
+        # the same text would be asked again.
         kind = _cue_before(fold_for_scan(_LIST_TAIL.sub("", before_raw)))
     if kind is not None:
         return kind
