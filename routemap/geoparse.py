@@ -261,24 +261,50 @@ class _Matcher:
         (``folded``: ``fold_for_scan(text)``, when the caller has it already)."""
         padded = " " + (fold_for_scan(text) if folded is None else folded) + " "
         lengths = self.lengths
-        # Most capitalised words first, then longest, then leftmost: "the Alto Huallaga
-        # valley" is the area "Alto Huallaga", not "Huallaga valley" beside a town "Alto".
+        # " key " ends at padded index `last`; the padding shifts offsets by one.
+        hits = sorted(
+            (last - 1 - lengths[number], last - 1, number)
+            for last, number in self.automaton.iter(padded)
+        )
+        # Most matches overlap no other and are kept as they are; overlapping ones are
+        # settled within their cluster (what one keeps only bars those it overlaps).
+        chosen: list[tuple[int, int, int]] = []
+        count = len(hits)
+        i = 0
+        while i < count:
+            reach = hits[i][1]
+            j = i + 1
+            while j < count and hits[j][0] < reach:
+                reach = max(reach, hits[j][1])
+                j += 1
+            if j == i + 1:
+                chosen.append(hits[i])
+            else:
+                chosen += self._settle(text, hits[i:j])
+            i = j
+        chosen.sort()
+        return chosen
+
+    @staticmethod
+    def _settle(
+        text: str, overlapping: Sequence[tuple[int, int, int]]
+    ) -> list[tuple[int, int, int]]:
+        """The matches kept from a cluster of overlapping ones: most capitalised words
+        first, then longest, then leftmost ("the Alto Huallaga valley" is the area
+        "Alto Huallaga", not "Huallaga valley" beside a town "Alto")."""
         ranked = []
-        for last, number in self.automaton.iter(padded):
-            # " key " ends at padded index `last`; the padding shifts offsets by one.
-            end = last - 1
-            start = end - lengths[number]
+        for start, end, number in overlapping:
             surface = text[start:end]
             capitals = 0 if surface.islower() else _capital_words(surface)
             ranked.append((-capitals, start - end, start, end, number))
         ranked.sort()
-        taken = bytearray(len(text) + 1)
+        base = overlapping[0][0]  # the cluster's first start: offsets into `taken` are shifted
+        taken = bytearray(max(end for _, end, _ in overlapping) - base + 1)
         chosen: list[tuple[int, int, int]] = []
         for _, _, start, end, number in ranked:
-            if taken.find(1, start, end) < 0:
+            if taken.find(1, start - base, end - base) < 0:
                 chosen.append((start, end, number))
-                taken[start:end] = b"\x01" * (end - start)
-        chosen.sort()
+                taken[start - base : end - base] = b"\x01" * (end - start)
         return chosen
 
 
@@ -359,10 +385,7 @@ def _solid_names(
         if answer is None or answer[0] is not candidates:
             answer = (
                 candidates,
-                any(
-                    c.prior >= 0.6 and c.name_type is not NameType.ALTERNATE
-                    for c in candidates
-                ),
+                any(c.prior >= 0.6 and c.name_type is not NameType.ALTERNATE for c in candidates),
             )
             if len(known) > 100_000:
                 known.clear()
@@ -901,8 +924,7 @@ def _recognise(document: Document, gaz: Gazetteer) -> tuple[list[_Found], dict[s
         if top < 0.9 and (
             _person_or_ship(text, start)
             or (
-                not title_case
-                and _inside_proper_phrase(text, start, end, solid_starts, solid_ends)
+                not title_case and _inside_proper_phrase(text, start, end, solid_starts, solid_ends)
             )
         ):
             names_of_people.add(key)
