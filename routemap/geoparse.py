@@ -247,11 +247,11 @@ class _Matcher:
         self.automaton = automaton
         self.index = {key: number for number, key in enumerate(self.keys)}
         self.lengths = [len(key) for key in self.keys]
-        # _plausible's answers by (key, exposed, proper here, language), with the candidate
-        # tuple they were computed from (the gazetteer's cached one).
+        # _plausible's answers (and their top prior) by (key, exposed, proper here,
+        # language), with the candidate tuple they were computed from (the gazetteer's).
         self.plausible: dict[
             tuple[str, bool, bool, str],
-            tuple[tuple[ScanCandidate, ...], tuple[ScanCandidate, ...]],
+            tuple[tuple[ScanCandidate, ...], tuple[ScanCandidate, ...], float],
         ] = {}
         # _solid_names's answers by key, with the candidate tuple they were computed from.
         self.solid: dict[str, tuple[tuple[ScanCandidate, ...], bool]] = {}
@@ -579,7 +579,7 @@ def _previous_word(text: str, start: int) -> str:
 
 
 def _next_word(text: str, end: int) -> str:
-    match = _WORD_AFTER.search(text[end : end + 40])
+    match = _WORD_AFTER.match(text[end : end + 40])
     return match.group(1) if match else ""
 
 
@@ -908,14 +908,15 @@ def _recognise(document: Document, gaz: Gazetteer) -> tuple[list[_Found], dict[s
         token = (key, exposed, key in proper_here, language)
         plausible = matcher.plausible.get(token)
         if plausible is None or plausible[0] is not candidates:
-            plausible = (candidates, _plausible(key, candidates, *token[1:]))
+            kept = _plausible(key, candidates, *token[1:])
+            plausible = (candidates, kept, max((c.prior for c in kept), default=0.0))
             if len(matcher.plausible) > 100_000:
                 matcher.plausible.clear()
             matcher.plausible[token] = plausible
         candidates = plausible[1]
         if not candidates or key in _ORG_BEFORE:
             continue  # "La Armada de Colombia": the word is an institution's
-        top = max(c.prior for c in candidates)
+        top = plausible[2]
         if _organisation_context(text, start, end):
             best = max(candidates, key=lambda c: c.prior)
             if best.country:
