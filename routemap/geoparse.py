@@ -859,13 +859,23 @@ def _recognise(document: Document, gaz: Gazetteer) -> tuple[list[_Found], dict[s
         or n in matcher.not_place_ids
         or text[s : s + 11].split(" ", 1)[0].lower() in _WORTH_A_LOOK
     ]
+    # _in_title_case_line once per line: it is asked up to three times per name.
+    title_lines: dict[int, bool] = {}
+
+    def in_title_case_line(offset: int) -> bool:
+        line_start = text.rfind("\n", 0, offset) + 1
+        answer = title_lines.get(line_start)
+        if answer is None:
+            answer = title_lines[line_start] = _in_title_case_line(text, offset)
+        return answer
+
     # Words seen capitalised mid-sentence somewhere in the document are proper nouns here.
     proper_here = {
         matcher.keys[n]
         for s, e, n in matches
         if text[s : s + 1].isupper()
         and not _sentence_start(text, s)
-        and not _in_title_case_line(text, s)
+        and not in_title_case_line(s)
         and not _BLANK_CAPITAL.match(text[e : e + 3])
     }
     solid = _solid_names(text, matches, matcher, gaz, language)
@@ -880,7 +890,7 @@ def _recognise(document: Document, gaz: Gazetteer) -> tuple[list[_Found], dict[s
         surface = text[start:end]
         if surface.isupper() and len(surface) <= 3 and _all_caps_line(text, start):
             continue  # "WORK WITH US": a pronoun in a shouted line
-        if not _in_title_case_line(text, start) and _in_long_capitalised_run(text, start, end):
+        if not in_title_case_line(start) and _in_long_capitalised_run(text, start, end):
             names_of_people.add(key)
             continue  # "José Juan Rodríguez Juárez", "Mauricio López Bonilla": a name
         end = _with_abbreviation_dot(text, end)
@@ -899,7 +909,7 @@ def _recognise(document: Document, gaz: Gazetteer) -> tuple[list[_Found], dict[s
         candidates = gaz._scan_candidates(key)
         if not candidates:
             continue
-        title_case = _in_title_case_line(text, start)
+        title_case = in_title_case_line(start)
         exposed = _sentence_start(text, start) or title_case
         if surface.isupper() and len(surface) > 1 and not _acronym_ok(text, start, candidates):
             continue
