@@ -507,8 +507,12 @@ def _inside_proper_phrase(
     if _sentence_start(text, start) or text[start - 1 : start] not in (" ", "\t"):
         return False
     window = text[max(0, start - 60) : start]
-    # The word, "of the" and the blank span three words at most: search from there.
-    before = _PROPER_BEFORE.search(window, _tail_start(window, 3))
+    # The word, "of the" and the blank span three words at most: search from there, and
+    # only when one of them holds a capital (the word found must start with one).
+    tail = _tail_start(window, 3)
+    if window[tail:].islower():
+        return False
+    before = _PROPER_BEFORE.search(window, tail)
     if before and before.group(1)[0].isupper():
         word = _word_key(before.group(1))
         word_end = start - len(window) + before.end(1)

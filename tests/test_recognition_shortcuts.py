@@ -155,3 +155,19 @@ def test_chrome_lookup_matches_the_document() -> None:
         assert [lookup(i) for i in range(len(document.text) + 2)] == [
             document.in_chrome(i) for i in range(len(document.text) + 2)
         ]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(max_size=80))
+def test_words_are_the_letter_runs(text: str) -> None:
+    from routemap.text import _WORD, _words
+
+    assert _words(text) == _WORD.findall(text.lower())
+
+
+def test_words_on_seeds() -> None:
+    from routemap.text import _WORD, _words
+
+    for path in SEEDS:
+        text = read_document(path).text
+        assert _words(text) == _WORD.findall(text.lower())
