@@ -766,15 +766,17 @@ def _proximity(found: _Found, candidate: ScanCandidate, anchors: Sequence[_Ancho
     cos_phi = math.cos(phi)
     sin = math.sin
     near = listed = 2.0  # haversine terms lie in [0, 1]
+    own, siblings = found.key, found.siblings
     for key, phi2, lam2, cos_phi2 in anchors:
-        if key == found.key:
+        if key == own:
             continue
         h = sin((phi2 - phi) / 2) ** 2 + cos_phi * cos_phi2 * sin((lam2 - lam) / 2) ** 2
         # Places listed together are usually of one region, if not one country.
-        if key in found.siblings:
-            listed = min(listed, h)
-        else:
-            near = min(near, h)
+        if siblings and key in siblings:
+            if h < listed:
+                listed = h
+        elif h < near:
+            near = h
     proximity = 0.0
     for h, scale in ((near, NEAR_SCALE_KM), (listed, SIBLING_SCALE_KM)):
         if h <= 1.0:
