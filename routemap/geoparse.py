@@ -858,11 +858,16 @@ def _recognise(document: Document, gaz: Gazetteer) -> tuple[list[_Found], dict[s
     # Most raw matches are lowercase words that are also towns somewhere ("from", "drug"):
     # only capitalised ones, leading articles ("el Callao") and demonyms are worth a look.
     folded = fold_for_scan(text)
+    keys, not_place_ids, org_countries = (
+        matcher.keys,
+        matcher.not_place_ids,
+        _organisation_countries(),
+    )
     matches = [
         (s, e, n)
         for s, e, n in matcher.find(text, folded)
         if text[s].isupper()
-        or n in matcher.not_place_ids
+        or n in not_place_ids
         or text[s : s + 11].split(" ", 1)[0].lower() in _WORTH_A_LOOK
     ]
     # _in_title_case_line once per line: it is asked up to three times per name.
@@ -877,7 +882,7 @@ def _recognise(document: Document, gaz: Gazetteer) -> tuple[list[_Found], dict[s
 
     # Words seen capitalised mid-sentence somewhere in the document are proper nouns here.
     proper_here = {
-        matcher.keys[n]
+        keys[n]
         for s, e, n in matches
         if text[s : s + 1].isupper()
         and not _sentence_start(text, s)
@@ -892,7 +897,7 @@ def _recognise(document: Document, gaz: Gazetteer) -> tuple[list[_Found], dict[s
     sentence_starts = [begin for begin, _ in document.sentences]
     in_chrome = _chrome_lookup(document)
     for start, end, number in matches:
-        key = matcher.keys[number]
+        key = keys[number]
         surface = text[start:end]
         if surface.isupper() and len(surface) <= 3 and _all_caps_line(text, start):
             continue  # "WORK WITH US": a pronoun in a shouted line
@@ -900,15 +905,15 @@ def _recognise(document: Document, gaz: Gazetteer) -> tuple[list[_Found], dict[s
             names_of_people.add(key)
             continue  # "José Juan Rodríguez Juárez", "Mauricio López Bonilla": a name
         end = _with_abbreviation_dot(text, end)
-        if number not in matcher.not_place_ids:
+        if number not in not_place_ids:
             start, key = _drop_leading_word(text, start, end, key, matcher, gaz)
             number = matcher.index[key]
         surface = text[start:end]
-        if number in matcher.not_place_ids:
+        if number in not_place_ids:
             if key in demonyms:
                 context_countries.append((demonyms[key], 0.5))
-            elif key in _organisation_countries():
-                context_countries.append((_organisation_countries()[key], 0.5))
+            elif key in org_countries:
+                context_countries.append((org_countries[key], 0.5))
             continue
         if not _capitalised(surface):
             continue
