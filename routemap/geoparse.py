@@ -547,6 +547,7 @@ _WORTH_A_LOOK = _LEADING_LOWER | {"de", "del", "en", "y", "and", "of"}
 _LETTERS = re.compile(r"[^\W\d_]+")
 
 
+@functools.lru_cache(maxsize=1 << 14)
 def _capitalised(surface: str) -> bool:
     """Written as a proper name: first word capitalised, and most of the others
     ("Apurimac, Ene and Mantaro valley" yes, "La paz social" no)."""
@@ -880,12 +881,20 @@ def _recognise(document: Document, gaz: Gazetteer) -> tuple[list[_Found], dict[s
             answer = title_lines[line_start] = _in_title_case_line(text, offset)
         return answer
 
+    sentence_openers: dict[int, bool] = {}
+
+    def opens_sentence(offset: int) -> bool:
+        answer = sentence_openers.get(offset)
+        if answer is None:
+            answer = sentence_openers[offset] = _sentence_start(text, offset)
+        return answer
+
     # Words seen capitalised mid-sentence somewhere in the document are proper nouns here.
     proper_here = {
         keys[n]
         for s, e, n in matches
         if text[s : s + 1].isupper()
-        and not _sentence_start(text, s)
+        and not opens_sentence(s)
         and not in_title_case_line(s)
         and not _BLANK_CAPITAL.match(text[e : e + 3])
     }
@@ -921,7 +930,7 @@ def _recognise(document: Document, gaz: Gazetteer) -> tuple[list[_Found], dict[s
         if not candidates:
             continue
         title_case = in_title_case_line(start)
-        exposed = _sentence_start(text, start) or title_case
+        exposed = opens_sentence(start) or title_case
         if surface.isupper() and len(surface) > 1 and not _acronym_ok(text, start, candidates):
             continue
         if key in _MONTHS_AND_DAYS and max(c.prior for c in candidates) < 0.9:
