@@ -14,6 +14,7 @@ mentions, and cue words ("port of", "puerto de", "X airport", "departamento de",
 
 from __future__ import annotations
 
+import bisect
 import csv
 import functools
 import io
@@ -22,7 +23,7 @@ import math
 import re
 import threading
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
@@ -205,10 +206,17 @@ _ANY_CUE_BEFORE = re.compile("|".join(f"(?:{pattern.pattern})" for pattern, _ in
 _ANY_CUE_AFTER = re.compile("|".join(f"(?:{pattern.pattern})" for pattern, _ in _CUES_AFTER))
 # A list of names between a plural cue and the mention: "ports of Callao, Iquitos and …".
 _LIST_TAIL = re.compile(r"(?:[A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*)*(?:,| and| y| e| or| o) ?)+$")
+# How a text _LIST_TAIL matches ends (before one optional blank): keep the two in step.
+_LIST_TAIL_ENDS = (",", " and", " y", " e", " or", " o")
 _WORD_BEFORE = re.compile(r"([\w'’.]+)[^\w\n]*$")
 _WORD_AFTER = re.compile(r"^[^\w\n]*([\w'’]+)")
 _SENTENCE_END_RE = re.compile(r"[.!?…][\"'”’»)]*$")
 _CONNECTORS = frozenset("""de del la las los y e and of the da do dos das van von""".split())
+
+
+#: scan_key of one word, memoised: the recognition filters look up the same few thousand
+#: words (neighbours, titles, connectors) again and again.
+_word_key = functools.lru_cache(maxsize=1 << 16)(scan_key)
 
 
 def _capital_words(surface: str) -> int:
@@ -239,35 +247,64 @@ class _Matcher:
         self.automaton = automaton
         self.index = {key: number for number, key in enumerate(self.keys)}
         self.lengths = [len(key) for key in self.keys]
-        # _plausible's answers by (key, exposed, proper here, language), with the candidate
-        # tuple they were computed from (the gazetteer's cached one).
+        # _plausible's answers (and their top prior) by (key, exposed, proper here,
+        # language), with the candidate tuple they were computed from (the gazetteer's).
         self.plausible: dict[
             tuple[str, bool, bool, str],
-            tuple[tuple[ScanCandidate, ...], tuple[ScanCandidate, ...]],
+            tuple[tuple[ScanCandidate, ...], tuple[ScanCandidate, ...], float],
         ] = {}
+        # _solid_names's answers by key, with the candidate tuple they were computed from.
+        self.solid: dict[str, tuple[tuple[ScanCandidate, ...], bool]] = {}
 
-    def find(self, text: str) -> list[tuple[int, int, int]]:
-        """Longest non-overlapping ``(start, end, key id)`` matches in ``text``."""
-        padded = " " + fold_for_scan(text) + " "
+    def find(self, text: str, folded: str | None = None) -> list[tuple[int, int, int]]:
+        """Longest non-overlapping ``(start, end, key id)`` matches in ``text``
+        (``folded``: ``fold_for_scan(text)``, when the caller has it already)."""
+        padded = " " + (fold_for_scan(text) if folded is None else folded) + " "
         lengths = self.lengths
-        # Most capitalised words first, then longest, then leftmost: "the Alto Huallaga
-        # valley" is the area "Alto Huallaga", not "Huallaga valley" beside a town "Alto".
+        # " key " ends at padded index `last`; the padding shifts offsets by one.
+        hits = sorted(
+            (last - 1 - lengths[number], last - 1, number)
+            for last, number in self.automaton.iter(padded)
+        )
+        # Most matches overlap no other and are kept as they are; overlapping ones are
+        # settled within their cluster (what one keeps only bars those it overlaps).
+        chosen: list[tuple[int, int, int]] = []
+        count = len(hits)
+        i = 0
+        while i < count:
+            reach = hits[i][1]
+            j = i + 1
+            while j < count and hits[j][0] < reach:
+                reach = max(reach, hits[j][1])
+                j += 1
+            if j == i + 1:
+                chosen.append(hits[i])
+            else:
+                chosen += self._settle(text, hits[i:j])
+            i = j
+        chosen.sort()
+        return chosen
+
+    @staticmethod
+    def _settle(
+        text: str, overlapping: Sequence[tuple[int, int, int]]
+    ) -> list[tuple[int, int, int]]:
+        """The matches kept from a cluster of overlapping ones: most capitalised words
+        first, then longest, then leftmost ("the Alto Huallaga valley" is the area
+        "Alto Huallaga", not "Huallaga valley" beside a town "Alto")."""
         ranked = []
-        for last, number in self.automaton.iter(padded):
-            # " key " ends at padded index `last`; the padding shifts offsets by one.
-            end = last - 1
-            start = end - lengths[number]
+        for start, end, number in overlapping:
             surface = text[start:end]
             capitals = 0 if surface.islower() else _capital_words(surface)
             ranked.append((-capitals, start - end, start, end, number))
         ranked.sort()
-        taken = bytearray(len(text) + 1)
+        base = overlapping[0][0]  # the cluster's first start: offsets into `taken` are shifted
+        taken = bytearray(max(end for _, end, _ in overlapping) - base + 1)
         chosen: list[tuple[int, int, int]] = []
         for _, _, start, end, number in ranked:
-            if taken.find(1, start, end) < 0:
+            if taken.find(1, start - base, end - base) < 0:
                 chosen.append((start, end, number))
-                taken[start:end] = b"\x01" * (end - start)
-        chosen.sort()
+                taken[start - base : end - base] = b"\x01" * (end - start)
         return chosen
 
 
@@ -336,16 +373,24 @@ def _solid_names(
 ) -> list[tuple[int, int]]:
     """Spans of notable places called by their own names and not common words."""
     solid = []
+    known = matcher.solid
     for start, end, number in matches:
         if number in matcher.not_place_ids:
             continue
         key = matcher.keys[number]
         if _zipf(key, language) >= 4.5:
             continue
-        if any(
-            c.prior >= 0.6 and c.name_type is not NameType.ALTERNATE
-            for c in gaz._scan_candidates(key)
-        ):
+        candidates = gaz._scan_candidates(key)
+        answer = known.get(key)
+        if answer is None or answer[0] is not candidates:
+            answer = (
+                candidates,
+                any(c.prior >= 0.6 and c.name_type is not NameType.ALTERNATE for c in candidates),
+            )
+            if len(known) > 100_000:
+                known.clear()
+            known[key] = answer
+        if answer[1]:
             solid.append((start, end))
     return solid
 
@@ -363,24 +408,30 @@ def _all_caps_line(text: str, start: int) -> bool:
 
 _CAPITALISED_WORD = r"[A-ZÁÉÍÓÚÑ][\w'’-]*"
 _RUN_BEFORE = re.compile(rf"(?:{_CAPITALISED_WORD}[ \t]+)+$")
+_RUN_CAPITAL = re.compile(r"[A-ZÁÉÍÓÚÑ]")
 _RUN_AFTER = re.compile(rf"^(?:[ \t]+{_CAPITALISED_WORD})+")
 
 
 def _in_long_capitalised_run(text: str, start: int, end: int) -> bool:
     """True inside three or more capitalised words in a row outside a headline."""
+    if len(text[start:end].split()) != 1:
+        return False  # only a one-word name is read as part of a longer one
     # Every pattern anchored at the name's start needs a blank right before it: checking
     # that character first skips the search for most names.
-    before = (
-        _RUN_BEFORE.search(text[max(0, start - 80) : start])
-        if text[start - 1 : start] in (" ", "\t")
-        else None
-    )
+    before = None
+    if text[start - 1 : start] in (" ", "\t"):
+        window = text[max(0, start - 80) : start]
+        # A run ends with a capitalised word: none in the last word, no run (most names
+        # follow a lowercase word, and the anchored search tries every position).
+        last = window.rstrip(" \t").rsplit(None, 1)
+        if last and _RUN_CAPITAL.search(last[-1]):
+            before = _RUN_BEFORE.search(window)
     after = _RUN_AFTER.match(text[end : end + 80])
     words_before = len(before.group().split()) if before else 0
     if before and _sentence_start(text, start - len(before.group())):
         words_before -= 1  # the first word of a sentence is capitalised anyway
     words_after = len(after.group().split()) if after else 0
-    return words_before + words_after >= 2 and len(text[start:end].split()) == 1
+    return words_before + words_after >= 2
 
 
 _LEADING_WORDS = re.compile(r"(?:el|la|los|las|the|de|del|en|y|and|of)\s+", re.IGNORECASE)
@@ -395,7 +446,7 @@ def _drop_leading_word(
     head = _LEADING_WORDS.match(text[start:end])
     if not head or head.end() >= end - start:
         return start, key
-    rest = key[len(scan_key(head.group())) :].strip()
+    rest = key[len(_word_key(head.group())) :].strip()
     if rest not in matcher.index:
         return start, key
     if head.group()[0].islower():
@@ -426,17 +477,26 @@ def _acronym_ok(text: str, start: int, candidates: tuple[ScanCandidate, ...]) ->
     return not text[line_start:start].strip()
 
 
+_PROPER_AFTER = re.compile(r"[ \t]+([^\W\d_][\w'’]*)")
+_PROPER_BEFORE = re.compile(
+    r"([^\W\d_]\w*)(?:['’]s)?((?:[ \t]+(?:of|of the|de|del|de la))?)[ \t]+$"
+)
+
+
 def _inside_proper_phrase(
-    text: str, start: int, end: int, solid: Sequence[tuple[int, int]]
+    text: str,
+    start: int,
+    end: int,
+    place_starts: frozenset[int] | set[int],
+    place_ends: frozenset[int] | set[int],
 ) -> bool:
     """True when capitalised non-place words touch the name ("Drug Enforcement Police",
     "Palace of Justice", "Ministry of the Interior", "Juan Lima"): it is part of another
-    name. Neighbours that are notable places themselves (``solid``) do not count."""
-    place_starts = {s for s, _ in solid}
-    place_ends = {e for _, e in solid}
-    after = re.match(r"[ \t]+([^\W\d_][\w'’]*)", text[end : end + 40])
+    name. Neighbours that are notable places themselves (starting at one of
+    ``place_starts``, ending at one of ``place_ends``) do not count."""
+    after = _PROPER_AFTER.match(text[end : end + 40])
     if after and after.group(1)[0].isupper():
-        word = scan_key(after.group(1))
+        word = _word_key(after.group(1))
         if (
             end + after.start(1) not in place_starts
             and not _is_cue_word(word)
@@ -446,13 +506,16 @@ def _inside_proper_phrase(
             return True
     if _sentence_start(text, start) or text[start - 1 : start] not in (" ", "\t"):
         return False
-    before = re.search(
-        r"([^\W\d_]\w*)(?:['’]s)?((?:[ \t]+(?:of|of the|de|del|de la))?)[ \t]+$",
-        text[max(0, start - 60) : start],
-    )
+    window = text[max(0, start - 60) : start]
+    # The word, "of the" and the blank span three words at most: search from there, and
+    # only when one of them holds a capital (the word found must start with one).
+    tail = _tail_start(window, 3)
+    if window[tail:].islower():
+        return False
+    before = _PROPER_BEFORE.search(window, tail)
     if before and before.group(1)[0].isupper():
-        word = scan_key(before.group(1))
-        word_end = start - len(text[max(0, start - 60) : start]) + before.end(1)
+        word = _word_key(before.group(1))
+        word_end = start - len(window) + before.end(1)
         if (
             word_end not in place_ends
             and (not _is_cue_word(word) or word in {"port", "city", "ciudad"})
@@ -481,11 +544,15 @@ _GENERIC_TAIL = frozenset(
 _WORTH_A_LOOK = _LEADING_LOWER | {"de", "del", "en", "y", "and", "of"}
 
 
+_LETTERS = re.compile(r"[^\W\d_]+")
+
+
+@functools.lru_cache(maxsize=1 << 14)
 def _capitalised(surface: str) -> bool:
     """Written as a proper name: first word capitalised, and most of the others
     ("Apurimac, Ene and Mantaro valley" yes, "La paz social" no)."""
-    words = re.findall(r"[^\W\d_]+", surface)
-    while len(words) > 1 and scan_key(words[0]) in _LEADING_LOWER:
+    words = _LETTERS.findall(surface)
+    while len(words) > 1 and _word_key(words[0]) in _LEADING_LOWER:
         words = words[1:]  # "aeropuerto Jorge Chávez", "los Balcanes"
     if not words or not words[0][0].isupper():
         return False
@@ -517,7 +584,7 @@ def _previous_word(text: str, start: int) -> str:
 
 
 def _next_word(text: str, end: int) -> str:
-    match = _WORD_AFTER.search(text[end : end + 40])
+    match = _WORD_AFTER.match(text[end : end + 40])
     return match.group(1) if match else ""
 
 
@@ -540,14 +607,17 @@ def _title_case_line(line: str) -> bool:
     return len(words) >= 3 and sum(w[0].isupper() for w in words) / len(words) > 0.7
 
 
+_MONEY_OR_DATE = re.compile(r"\s*(?:\$|\d)")
+
+
 def _organisation_context(text: str, start: int, end: int) -> bool:
     """True when the name sits inside an organisation's or newspaper's name."""
     after = _next_word(text, end)
-    if scan_key(after) in _ORG_AFTER:
+    if _word_key(after) in _ORG_AFTER:
         return True
-    if after[:1].isupper() and scan_key(after) in _ORG_AFTER_CAPITALISED:
+    if after[:1].isupper() and _word_key(after) in _ORG_AFTER_CAPITALISED:
         return True  # "United States Department of Agriculture", not "La Paz department"
-    if re.match(r"\s*(?:\$|\d)", text[end : end + 3]):
+    if _MONEY_OR_DATE.match(text[end : end + 3]):
         return True  # "US$460", "August 28": a currency or a date, not a place
     # Walk left over capitalised words and connectors: "Policía Nacional del Perú".
     position = start
@@ -555,7 +625,7 @@ def _organisation_context(text: str, start: int, end: int) -> bool:
         word = _previous_word(text, position)
         if not word:
             return False
-        key = scan_key(word)
+        key = _word_key(word)
         if (key in _ORG_BEFORE and word[0].isupper()) or key in {"cartel", "cartel de"}:
             return True
         if not (word[0].isupper() or key in _CONNECTORS):
@@ -568,12 +638,29 @@ _BLANK_OR_QUOTE = frozenset(" \t\"'“‘«")
 _TITLE_BEFORE = re.compile(r"([^\W\d_][\w'’]*)\.?[ \t]+[\"'“‘«]?$")
 
 
+def _tail_start(window: str, words: int) -> int:
+    """Where the last ``words`` whitespace-separated words of ``window`` begin (0 when it
+    has no more than that): an end-anchored pattern spanning at most that many words
+    cannot match further left.
+
+    >>> _tail_start("the port of Callao ", 2)
+    9
+    """
+    parts = window.rsplit(None, words)
+    if len(parts) <= words:
+        return 0
+    return window.index(parts[1], len(parts[0]))
+
+
 def _person_or_ship(text: str, start: int) -> bool:
     """True after a title or a ship word: "Judge Lima", "el buque Santa Rosa"."""
     if text[start - 1 : start] not in _BLANK_OR_QUOTE:
         return False
-    previous = _TITLE_BEFORE.search(text[max(0, start - 40) : start])
-    return previous is not None and scan_key(previous.group(1)) in _PERSON_OR_SHIP_BEFORE
+    window = text[max(0, start - 40) : start]
+    # The title is the last word, or the one before a lone quote: a match cannot start
+    # further left, so the search starts there rather than at every position.
+    previous = _TITLE_BEFORE.search(window, _tail_start(window, 2))
+    return previous is not None and _word_key(previous.group(1)) in _PERSON_OR_SHIP_BEFORE
 
 
 _CUE_WORDS = frozenset(
@@ -597,17 +684,26 @@ _CUE_STEMS = re.compile(
 )
 
 
-def _cue(text: str, start: int, end: int, sentence_start: int) -> PlaceKind | None:
-    window = fold_for_scan(text[max(sentence_start, start - 80) : end + 30])
-    if not _CUE_STEMS.search(window):
+def _cue(
+    text: str, start: int, end: int, sentence_start: int, folded: str | None = None
+) -> PlaceKind | None:
+    """The kind of place a cue word next to ``text[start:end]`` asks for, if any.
+    ``folded`` is ``fold_for_scan(text)`` when the caller has it (folding is per
+    character, so its slices are the folded slices)."""
+    if folded is None:
+        folded = fold_for_scan(text)
+    begin = max(sentence_start, start - 80)
+    if not _CUE_STEMS.search(folded, begin, end + 30):
         return None  # no cue word anywhere near: skip the patterns
-    before_raw = text[max(sentence_start, start - 80) : start]
-    kind = _cue_before(fold_for_scan(before_raw))
-    if kind is None:
+    before_raw = text[begin:start]
+    kind = _cue_before(folded[begin:start])
+    if kind is None and before_raw.removesuffix(" ").endswith(_LIST_TAIL_ENDS):
+        # Only a text ending like a list (what _LIST_TAIL needs) loses a tail: otherwise
+        # the same text would be asked again.
         kind = _cue_before(fold_for_scan(_LIST_TAIL.sub("", before_raw)))
     if kind is not None:
         return kind
-    after = _SPACES.sub(" ", fold_for_scan(text[end : end + 30]))
+    after = _SPACES.sub(" ", folded[end : end + 30])
     if _ANY_CUE_AFTER.search(after):
         for pattern, kind in _CUES_AFTER:
             if pattern.search(after):
@@ -671,15 +767,17 @@ def _proximity(found: _Found, candidate: ScanCandidate, anchors: Sequence[_Ancho
     cos_phi = math.cos(phi)
     sin = math.sin
     near = listed = 2.0  # haversine terms lie in [0, 1]
+    own, siblings = found.key, found.siblings
     for key, phi2, lam2, cos_phi2 in anchors:
-        if key == found.key:
+        if key == own:
             continue
         h = sin((phi2 - phi) / 2) ** 2 + cos_phi * cos_phi2 * sin((lam2 - lam) / 2) ** 2
         # Places listed together are usually of one region, if not one country.
-        if key in found.siblings:
-            listed = min(listed, h)
-        else:
-            near = min(near, h)
+        if siblings and key in siblings:
+            if h < listed:
+                listed = h
+        elif h < near:
+            near = h
     proximity = 0.0
     for h, scale in ((near, NEAR_SCALE_KM), (listed, SIBLING_SCALE_KM)):
         if h <= 1.0:
@@ -726,10 +824,28 @@ def geoparse(doc_or_text: Document | str, *, gazetteer: Gazetteer | None = None)
     gazetteer : Gazetteer, optional
         Defaults to the embedded offline gazetteer.
     """
-    document = Document.coerce(doc_or_text)
+    document = Document.for_scanning(doc_or_text)
     gaz = gazetteer or Gazetteer.default()
     found, countries = _recognise(document, gaz)
     return _resolve(document, gaz, found, countries)
+
+
+_BLANK_CAPITAL = re.compile(r"[ \t]+[A-Z]")
+
+
+def _chrome_lookup(document: Document) -> Callable[[int], bool]:
+    """``document.in_chrome`` by bisection over the blocks (sorted lines, as
+    ``Document.from_text`` makes them; other block lists are asked as they are)."""
+    blocks = document.blocks
+    if any(a.end > b.start for a, b in itertools.pairwise(blocks)):
+        return document.in_chrome
+    starts = [block.start for block in blocks]
+
+    def in_chrome(offset: int) -> bool:
+        index = bisect.bisect_right(starts, offset) - 1
+        return index >= 0 and offset < blocks[index].end and blocks[index].chrome
+
+    return in_chrome
 
 
 def _recognise(document: Document, gaz: Gazetteer) -> tuple[list[_Found], dict[str, float]]:
@@ -742,50 +858,79 @@ def _recognise(document: Document, gaz: Gazetteer) -> tuple[list[_Found], dict[s
     context_countries: list[tuple[str, float]] = []
     # Most raw matches are lowercase words that are also towns somewhere ("from", "drug"):
     # only capitalised ones, leading articles ("el Callao") and demonyms are worth a look.
+    folded = fold_for_scan(text)
+    keys, not_place_ids, org_countries = (
+        matcher.keys,
+        matcher.not_place_ids,
+        _organisation_countries(),
+    )
     matches = [
         (s, e, n)
-        for s, e, n in matcher.find(text)
+        for s, e, n in matcher.find(text, folded)
         if text[s].isupper()
-        or n in matcher.not_place_ids
+        or n in not_place_ids
         or text[s : s + 11].split(" ", 1)[0].lower() in _WORTH_A_LOOK
     ]
+    # _in_title_case_line once per line: it is asked up to three times per name.
+    title_lines: dict[int, bool] = {}
+
+    def in_title_case_line(offset: int) -> bool:
+        line_start = text.rfind("\n", 0, offset) + 1
+        answer = title_lines.get(line_start)
+        if answer is None:
+            answer = title_lines[line_start] = _in_title_case_line(text, offset)
+        return answer
+
+    sentence_openers: dict[int, bool] = {}
+
+    def opens_sentence(offset: int) -> bool:
+        answer = sentence_openers.get(offset)
+        if answer is None:
+            answer = sentence_openers[offset] = _sentence_start(text, offset)
+        return answer
+
     # Words seen capitalised mid-sentence somewhere in the document are proper nouns here.
     proper_here = {
-        matcher.keys[n]
+        keys[n]
         for s, e, n in matches
         if text[s : s + 1].isupper()
-        and not _sentence_start(text, s)
-        and not _in_title_case_line(text, s)
-        and not re.match(r"[ \t]+[A-Z]", text[e : e + 3])
+        and not opens_sentence(s)
+        and not in_title_case_line(s)
+        and not _BLANK_CAPITAL.match(text[e : e + 3])
     }
     solid = _solid_names(text, matches, matcher, gaz, language)
+    solid_starts = {s for s, _ in solid}
+    solid_ends = {e for _, e in solid}
     names_of_people: set[str] = set()
+    # Document.sentence_index and Document.in_chrome, answered from arrays built once.
+    sentence_starts = [begin for begin, _ in document.sentences]
+    in_chrome = _chrome_lookup(document)
     for start, end, number in matches:
-        key = matcher.keys[number]
+        key = keys[number]
         surface = text[start:end]
         if surface.isupper() and len(surface) <= 3 and _all_caps_line(text, start):
             continue  # "WORK WITH US": a pronoun in a shouted line
-        if not _in_title_case_line(text, start) and _in_long_capitalised_run(text, start, end):
+        if not in_title_case_line(start) and _in_long_capitalised_run(text, start, end):
             names_of_people.add(key)
             continue  # "José Juan Rodríguez Juárez", "Mauricio López Bonilla": a name
         end = _with_abbreviation_dot(text, end)
-        if number not in matcher.not_place_ids:
+        if number not in not_place_ids:
             start, key = _drop_leading_word(text, start, end, key, matcher, gaz)
             number = matcher.index[key]
         surface = text[start:end]
-        if number in matcher.not_place_ids:
+        if number in not_place_ids:
             if key in demonyms:
                 context_countries.append((demonyms[key], 0.5))
-            elif key in _organisation_countries():
-                context_countries.append((_organisation_countries()[key], 0.5))
+            elif key in org_countries:
+                context_countries.append((org_countries[key], 0.5))
             continue
         if not _capitalised(surface):
             continue
         candidates = gaz._scan_candidates(key)
         if not candidates:
             continue
-        title_case = _in_title_case_line(text, start)
-        exposed = _sentence_start(text, start) or title_case
+        title_case = in_title_case_line(start)
+        exposed = opens_sentence(start) or title_case
         if surface.isupper() and len(surface) > 1 and not _acronym_ok(text, start, candidates):
             continue
         if key in _MONTHS_AND_DAYS and max(c.prior for c in candidates) < 0.9:
@@ -793,14 +938,15 @@ def _recognise(document: Document, gaz: Gazetteer) -> tuple[list[_Found], dict[s
         token = (key, exposed, key in proper_here, language)
         plausible = matcher.plausible.get(token)
         if plausible is None or plausible[0] is not candidates:
-            plausible = (candidates, _plausible(key, candidates, *token[1:]))
+            kept = _plausible(key, candidates, *token[1:])
+            plausible = (candidates, kept, max((c.prior for c in kept), default=0.0))
             if len(matcher.plausible) > 100_000:
                 matcher.plausible.clear()
             matcher.plausible[token] = plausible
         candidates = plausible[1]
         if not candidates or key in _ORG_BEFORE:
             continue  # "La Armada de Colombia": the word is an institution's
-        top = max(c.prior for c in candidates)
+        top = plausible[2]
         if _organisation_context(text, start, end):
             best = max(candidates, key=lambda c: c.prior)
             if best.country:
@@ -808,16 +954,18 @@ def _recognise(document: Document, gaz: Gazetteer) -> tuple[list[_Found], dict[s
             continue
         if top < 0.9 and (
             _person_or_ship(text, start)
-            or (not title_case and _inside_proper_phrase(text, start, end, solid))
+            or (
+                not title_case and _inside_proper_phrase(text, start, end, solid_starts, solid_ends)
+            )
         ):
             names_of_people.add(key)
             continue
-        sentence = document.sentence_index(start)
-        sentence_begin = document.sentences[sentence][0] if document.sentences else 0
-        cue = _cue(text, start, end, sentence_begin)
+        sentence = max(0, bisect.bisect_right(sentence_starts, start) - 1)
+        sentence_begin = sentence_starts[sentence] if sentence_starts else 0
+        cue = _cue(text, start, end, sentence_begin, folded)
         if cue is PlaceKind.RIVER and not any(c.kind is PlaceKind.RIVER for c in candidates):
             continue  # "río Putumayo": the river, which the gazetteer does not hold
-        found.append(_Found(start, end, key, candidates, sentence, document.in_chrome(start), cue))
+        found.append(_Found(start, end, key, candidates, sentence, in_chrome(start), cue))
     # A surname seen in a full name ("Dr. Thomas Frieden … Frieden said") is not a town
     # when it recurs alone later in the article.
     found = [

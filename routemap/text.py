@@ -105,6 +105,31 @@ class Document:
             return value
         return cls.from_text(value)
 
+    @classmethod
+    def for_scanning(cls, value: Document | str) -> Document:
+        """Like :meth:`coerce`, but a string gets only what reading it for places needs
+        (flow, blocks, sentences, language): no title or date, which cost as much as the
+        rest and which the geoparser does not use.
+
+        >>> Document.for_scanning("Cocaine left Callao on 3 May 2021.").date is None
+        True
+        """
+        if isinstance(value, Document):
+            return value
+        if not isinstance(value, str):
+            raise TypeError(f"document text must be a str, not {type(value).__name__}")
+        flow = unwrap(value)
+        blocks = tuple(mark_chrome(flow))
+        body = " ".join(b.text for b in blocks if not b.chrome) or value
+        return cls(
+            id="text",
+            text=value,
+            flow=flow,
+            language=detect_language(body),
+            blocks=blocks,
+            sentences=tuple(split_sentences(flow, blocks)),
+        )
+
     def in_chrome(self, offset: int) -> bool:
         """True when the character at ``offset`` is in a block marked as site chrome."""
         import bisect
@@ -170,6 +195,28 @@ def _only_in(language: str, other: str) -> frozenset[str]:
 _WORD = re.compile(r"[^\W\d_]+")
 
 
+class _LettersOnly(dict[int, int]):
+    """A ``str.translate`` table turning every character but letters (what ``[^\\W\\d_]``
+    matches: alphanumeric, not a decimal digit) into a space, filled as characters come."""
+
+    def __missing__(self, code: int) -> int:
+        char = chr(code)
+        self[code] = code if char.isalnum() and not char.isdecimal() else 32
+        return self[code]
+
+
+_LETTERS_ONLY = _LettersOnly()
+
+
+def _words(text: str) -> list[str]:
+    """``_WORD.findall(text.lower())``: the runs of letters, by a translation and a split.
+
+    >>> _words("Lima's 2 ports—Callao_1")
+    ['lima', 's', 'ports', 'callao']
+    """
+    return text.lower().translate(_LETTERS_ONLY).split()
+
+
 def detect_language(text: str) -> str | None:
     """``"en"`` or ``"es"`` from the share of each language's commonest words.
 
@@ -178,7 +225,7 @@ def detect_language(text: str) -> str | None:
     >>> detect_language("La policía incautó cocaína con destino al puerto del Callao.")
     'es'
     """
-    words = _WORD.findall(text[:4000].lower())  # a few paragraphs settle it
+    words = _words(text[:4000])  # a few paragraphs settle it
     if not words:
         return None
     english, spanish = _only_in("en", "es"), _only_in("es", "en")
