@@ -30,7 +30,7 @@ from routemap.places import Place, PlaceKind
 from routemap.routes import Citation, Mode, Route, RouteSet, parse_period
 from routemap.text import Document
 
-__all__ = ["extract_routes"]
+__all__ = ["document_routes", "extract_routes"]
 
 
 def _cues(*pairs: tuple[str, str]) -> list[tuple[re.Pattern[str], str]]:
@@ -255,8 +255,21 @@ def _sentence_text(document: Document, index: int) -> str:
     return (document.flow or document.text)[start:end]
 
 
-def _document_routes(document: Document, gaz: Gazetteer) -> list[Route]:
-    mentions = [m for m in geoparse(document, gazetteer=gaz) if not m.in_chrome and m.place]
+def document_routes(
+    document: Document, mentions: Sequence[Mention], *, gazetteer: Gazetteer | None = None
+) -> RouteSet:
+    """:func:`extract_routes` of one document whose ``mentions`` (:func:`geoparse` of it
+    with the same gazetteer) are already known: the batch build geoparses once for both."""
+    gaz = gazetteer or Gazetteer.default()
+    return RouteSet(_document_routes(document, gaz, mentions)).merge()
+
+
+def _document_routes(
+    document: Document, gaz: Gazetteer, found: Sequence[Mention] | None = None
+) -> list[Route]:
+    if found is None:
+        found = geoparse(document, gazetteer=gaz)
+    mentions = [m for m in found if not m.in_chrome and m.place]
     if not mentions:
         return []
     demonyms = find_demonyms(document, gazetteer=gaz)
