@@ -1,20 +1,30 @@
-"""Batch build speed: N generated articles, one worker against two.
+"""Batch build speed: N generated articles, one worker against two; and memory.
 
 Run from the project root:
 
     .venv/bin/python benchmarks/build_speed.py [--documents 1000]
+    .venv/bin/python benchmarks/build_speed.py --documents 100000 --memory [--workers 2]
 
 Articles are generated from English and Spanish templates over real gazetteer places
 (Peruvian, Bolivian and Colombian towns, world ports and countries), so every one states a
 route. Prints the wall time of `routemap.export.build` with 1 and 2 workers, the speed-up,
 and the peak RSS of this process and its workers.
+
+With ``--memory``, runs ``routemap build`` once in a subprocess and samples the resident
+memory of it and its worker processes every ``--interval`` seconds: prints the curve
+(documents done, RSS of the main process, of all processes) at ten points and the peaks.
+Flat means the main process does not grow with the number of documents done.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import random
 import resource
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -59,10 +69,69 @@ def generate(count: int, folder: Path, seed: int = 7) -> None:
         (folder / f"article-{number:05d}.txt").write_text(text + "\n", encoding="utf-8")
 
 
+def _rss_mb(pid: int) -> tuple[float, float]:
+    """Resident MB of process ``pid`` and of it with all its descendants."""
+    import psutil
+
+    try:
+        root = psutil.Process(pid)
+        own = root.memory_info().rss
+        total = own
+        for child in root.children(recursive=True):
+            with contextlib.suppress(psutil.NoSuchProcess):
+                total += child.memory_info().rss
+    except psutil.NoSuchProcess:
+        return 0.0, 0.0
+    return own / 2**20, total / 2**20
+
+
+def memory(documents: int, workers: int, interval: float) -> None:
+    """Sample the memory of one ``routemap build`` of ``documents`` generated articles."""
+    with tempfile.TemporaryDirectory() as tmp:
+        articles = Path(tmp) / "articles"
+        articles.mkdir()
+        start = time.perf_counter()
+        generate(documents, articles)
+        print(f"generated {documents} documents in {time.perf_counter() - start:.0f} s")
+        out = Path(tmp) / "out"
+        command = [sys.executable, "-m", "routemap", "build", str(articles), "-o", str(out)]
+        command += ["--workers", str(workers)]
+        start = time.perf_counter()
+        process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
+        samples: list[tuple[float, int, float, float]] = []  # (s, documents done, main, all)
+        while process.poll() is None:
+            own, total = _rss_mb(process.pid)
+            try:
+                done = len(os.listdir(out / "documents"))
+            except OSError:
+                done = 0
+            samples.append((time.perf_counter() - start, done, own, total))
+            time.sleep(interval)
+        stderr = process.stderr.read() if process.stderr else ""
+        wall = time.perf_counter() - start
+    print(stderr.strip().splitlines()[-1] if stderr.strip() else "(no output)")
+    print(f"routemap build, {workers} worker(s): {wall:.0f} s, exit {process.returncode}")
+    print(f"{'time s':>8} {'docs done':>10} {'main MB':>8} {'all MB':>8}")
+    step = max(1, len(samples) // 10)
+    for at, done, own, total in [*samples[::step], samples[-1]] if samples else []:
+        print(f"{at:8.0f} {done:10d} {own:8.0f} {total:8.0f}")
+    if samples:
+        print(
+            f"peak RSS: main process {max(s[2] for s in samples):.0f} MB, main + workers "
+            f"{max(s[3] for s in samples):.0f} MB (goal ≤ 500 MB, flat)"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--documents", type=int, default=1000)
+    parser.add_argument("--documents", "--docs", type=int, default=1000)
+    parser.add_argument("--memory", action="store_true", help="sample RSS of one build")
+    parser.add_argument("--workers", type=int, default=2, help="with --memory")
+    parser.add_argument("--interval", type=float, default=2.0, help="seconds between samples")
     args = parser.parse_args()
+    if args.memory:
+        memory(args.documents, args.workers, args.interval)
+        return
     with tempfile.TemporaryDirectory() as tmp:
         articles = Path(tmp) / "articles"
         articles.mkdir()
