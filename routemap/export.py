@@ -725,7 +725,8 @@ def _batch_outputs(
     unresolved = tuple(
         (path, text)
         for path, text in spill.rows(
-            "SELECT path, text FROM unresolved JOIN inputs USING (seq) ORDER BY seq, unresolved.rowid"
+            "SELECT path, text FROM unresolved JOIN inputs USING (seq)"
+            " ORDER BY seq, unresolved.rowid"
         )
     )
     report = BuildReport(
@@ -743,7 +744,7 @@ def _batch_outputs(
 # -- thumbnails -------------------------------------------------------------------------
 
 THUMBNAILS = "thumbnails"
-_THUMB_SIZE = (480, 320)
+_THUMB_SIZE = (960, 640)  # the viewport shot; the index shows it at a quarter
 
 
 @contextlib.contextmanager
@@ -864,7 +865,7 @@ def _index(
         if thumbnails:
             thumb = (
                 f'<td><a href="{e(name)}"><img src="{e(_thumbnail_name(name))}" '
-                f'width="{_THUMB_SIZE[0] // 2}" height="{_THUMB_SIZE[1] // 2}" alt=""></a></td>'
+                f'width="{_THUMB_SIZE[0] // 4}" height="{_THUMB_SIZE[1] // 4}" alt=""></a></td>'
             )
         return (
             f'<tr>{thumb}<td><a href="{e(name)}">{e(title)}</a></td>'

@@ -5,8 +5,10 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import io
+import os
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -198,3 +200,47 @@ def test_no_source_matched_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture
     with pytest.raises(BuildError):
         build([tmp_path / "missing.txt"], tmp_path / "out")
     assert not (tmp_path / "out").exists()
+
+
+def test_png_thumbnails_with_one_browser(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from routemap.render import png
+
+    if png.find_browser() is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("Chromium is required in CI but is missing")
+        pytest.skip("Chromium is not installed")
+    browsers: list[object] = []
+    real_init = png.Browser.__init__
+
+    def init(self: png.Browser, *args: Any, **kwargs: Any) -> None:
+        browsers.append(self)
+        real_init(self, *args, **kwargs)
+
+    monkeypatch.setattr(png.Browser, "__init__", init)
+    sources = [SEEDS / "003_aceaf8166e69cb16.txt", SEEDS / "004_80e2601664cfa633.txt"]
+    out = tmp_path / "out"
+    report = build(sources, out, png=True, progress=False)
+    assert report.ok and len(browsers) == 1  # one Chromium for the whole batch
+    thumbs = sorted(str(p.relative_to(out)) for p in (out / "thumbnails").rglob("*.png"))
+    assert thumbs == sorted(f"thumbnails/{m.removesuffix('.html')}.png" for m in report.maps)
+    for name in thumbs:
+        data = (out / name).read_bytes()
+        assert data[:8] == b"\x89PNG\r\n\x1a\n" and data[16:24] == bytes.fromhex("000003c000000280")
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert all(f'<img src="{name}"' in index for name in thumbs)
+    # Without --png the next build drops the thumbnails it made, and their column.
+    build(sources, out, progress=False)
+    assert not list((out / "thumbnails").rglob("*.png"))
+    assert "<img" not in (out / "index.html").read_text(encoding="utf-8")
+
+
+def test_png_without_a_browser_says_what_to_install(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.delenv("ROUTEMAP_BROWSER", raising=False)
+    monkeypatch.setattr(shutil, "which", lambda *a, **k: None)
+    out = tmp_path / "out"
+    code = main(["build", str(SEEDS / "003_aceaf8166e69cb16.txt"), "-o", str(out), "--png"])
+    assert code == 1
+    assert "apt install chromium" in capsys.readouterr().err
+    assert not out.exists()  # it stopped before writing anything
