@@ -13,7 +13,8 @@ and the peak RSS of this process and its workers.
 
 With ``--memory``, runs ``routemap build`` once in a subprocess and samples the resident
 memory of it and its worker processes every ``--interval`` seconds: prints the curve
-(documents done, RSS of the main process, of all processes) at ten points and the peaks.
+(documents done, RSS of the main process, of all processes) every ``--report`` seconds
+as it goes, then the peaks over all samples.
 Flat means the main process does not grow with the number of documents done.
 """
 
@@ -87,7 +88,7 @@ def _rss_mb(pid: int) -> tuple[float, float]:
     return own / 2**20, total / 2**20
 
 
-def memory(documents: int, workers: int, interval: float) -> None:
+def memory(documents: int, workers: int, interval: float, report: float) -> None:
     """Sample the memory of one ``routemap build`` of ``documents`` generated articles."""
     with tempfile.TemporaryDirectory() as tmp:
         articles = Path(tmp) / "articles"
@@ -101,23 +102,27 @@ def memory(documents: int, workers: int, interval: float) -> None:
         start = time.perf_counter()
         process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
         samples: list[tuple[float, int, float, float]] = []  # (s, documents done, main, all)
+        print(f"{'time s':>8} {'docs done':>10} {'main MB':>8} {'all MB':>8}", flush=True)
+        shown = 0.0
         while process.poll() is None:
             own, total = _rss_mb(process.pid)
             try:
                 done = len(os.listdir(out / "documents"))
             except OSError:
                 done = 0
-            samples.append((time.perf_counter() - start, done, own, total))
+            at = time.perf_counter() - start
+            samples.append((at, done, own, total))
+            if at - shown >= report:  # the curve as it goes: a long run can be read early
+                shown = at
+                print(f"{at:8.0f} {done:10d} {own:8.0f} {total:8.0f}", flush=True)
             time.sleep(interval)
         stderr = process.stderr.read() if process.stderr else ""
         wall = time.perf_counter() - start
     print(stderr.strip().splitlines()[-1] if stderr.strip() else "(no output)")
     print(f"routemap build, {workers} worker(s): {wall:.0f} s, exit {process.returncode}")
-    print(f"{'time s':>8} {'docs done':>10} {'main MB':>8} {'all MB':>8}")
-    step = max(1, len(samples) // 10)
-    for at, done, own, total in [*samples[::step], samples[-1]] if samples else []:
-        print(f"{at:8.0f} {done:10d} {own:8.0f} {total:8.0f}")
     if samples:
+        last = samples[-1]
+        print(f"{last[0]:8.0f} {last[1]:10d} {last[2]:8.0f} {last[3]:8.0f}  (last sample)")
         print(
             f"peak RSS: main process {max(s[2] for s in samples):.0f} MB, main + workers "
             f"{max(s[3] for s in samples):.0f} MB (goal ≤ 500 MB, flat)"
@@ -179,6 +184,7 @@ def main() -> None:
     parser.add_argument("--memory", action="store_true", help="sample RSS of one build")
     parser.add_argument("--workers", type=int, default=2, help="with --memory")
     parser.add_argument("--interval", type=float, default=2.0, help="seconds between samples")
+    parser.add_argument("--report", type=float, default=60.0, help="seconds between rows shown")
     parser.add_argument(
         "--stages", action="store_true", help="time the article work, geoparsing once or twice"
     )
@@ -187,7 +193,7 @@ def main() -> None:
         stages(args.documents)
         return
     if args.memory:
-        memory(args.documents, args.workers, args.interval)
+        memory(args.documents, args.workers, args.interval, args.report)
         return
     with tempfile.TemporaryDirectory() as tmp:
         articles = Path(tmp) / "articles"

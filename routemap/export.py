@@ -8,9 +8,12 @@
     OUTDIR/all-routes.html          every route of the batch
     OUTDIR/routes.geojson, .yaml    the batch's routes, for GIS and review
     OUTDIR/index.html               what was written, what failed and why, what was unresolved
+    OUTDIR/thumbnails/…png          with ``png=True``, a picture of every map
+    OUTDIR/.routemap-manifest       the files above, so that a re-run removes those it no
+                                    longer writes (and nothing else)
 
 Every file is written atomically, and the same inputs give the same bytes (with any
-number of worker processes).
+number of worker processes). Documents are streamed: memory does not grow with them.
 """
 
 from __future__ import annotations
