@@ -67,7 +67,7 @@ examples:
 
 Writes OUTDIR/index.html (start there), a map per document and per mode, all-routes.html,
 routes.geojson and routes.yaml. Every file is written atomically; the same inputs give
-the same bytes. Documents are streamed: memory stays flat however many there are.
+the same bytes. Documents are streamed: each page is written as its document is done.
 A re-run into the same OUTDIR removes the maps it no longer makes (listed in
 OUTDIR/.routemap-manifest), never other files.
 """
