@@ -498,8 +498,8 @@ def build(
         jobs = [(f, str(out / pages[f]) if f in pages else None, online_tiles) for f in files]
         show = sys.stderr.isatty() if progress is None else progress
         runner = _run_dask(workers, scheduler) if engine == "dask" else _run_local(workers)
-        stream = stack.enter_context(runner)
-        written = _collect(stream(jobs), len(jobs), spill, out, pages, browser, show)
+        with runner as stream:  # the workers end here, before the batch maps are drawn
+            written = _collect(stream(jobs), len(jobs), spill, out, pages, browser, show)
         report, written = _batch_outputs(out, spill, missing, written, online_tiles, browser)
         _write_manifest(out, written)
         _remove_stale(out, claimed - written)
