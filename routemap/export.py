@@ -570,6 +570,9 @@ def _run_dask(workers: int, scheduler: str | None) -> Iterator[_Stream]:
             processes=True,
             host="127.0.0.1",
             dashboard_address=None,
+            # No dashboard; the scheduler's small HTTP server (health, metrics) on a free
+            # loopback port, not 8787, which another cluster may hold (a warning then).
+            scheduler_kwargs={"dashboard": False, "dashboard_address": "127.0.0.1:0"},
         )
     try:
         address = cluster if cluster is not None else scheduler
