@@ -861,6 +861,8 @@ def _index(
     thumbnails: bool,
 ) -> Iterator[str]:
     """The pieces of ``index.html``, its documents read from ``spill`` as they are written."""
+    from urllib.parse import quote  # a file name as a URL path ("50% #1.html")
+
     e = html.escape
     head = "<tr><th>Map</th><th>Routes</th><th>Places</th></tr>\n"
     if thumbnails:
@@ -870,11 +872,11 @@ def _index(
         thumb = ""
         if thumbnails:
             thumb = (
-                f'<td><a href="{e(name)}"><img src="{e(_thumbnail_name(name))}" '
+                f'<td><a href="{e(quote(name))}"><img src="{e(quote(_thumbnail_name(name)))}" '
                 f'width="{_THUMB_SIZE[0] // 4}" height="{_THUMB_SIZE[1] // 4}" alt=""></a></td>'
             )
         return (
-            f'<tr>{thumb}<td><a href="{e(name)}">{e(title)}</a></td>'
+            f'<tr>{thumb}<td><a href="{e(quote(name))}">{e(title)}</a></td>'
             f"<td>{routes}</td><td>{places}</td></tr>\n"
         )
 
