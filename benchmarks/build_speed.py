@@ -1,25 +1,38 @@
-"""Batch build speed: N generated articles, one worker against two.
+"""Batch build speed: N generated articles, one worker against two; and memory.
 
 Run from the project root:
 
     .venv/bin/python benchmarks/build_speed.py [--documents 1000]
+    .venv/bin/python benchmarks/build_speed.py --documents 100000 --memory [--workers 2]
+    .venv/bin/python benchmarks/build_speed.py --documents 300 --stages
 
 Articles are generated from English and Spanish templates over real gazetteer places
 (Peruvian, Bolivian and Colombian towns, world ports and countries), so every one states a
 route. Prints the wall time of `routemap.export.build` with 1 and 2 workers, the speed-up,
 and the peak RSS of this process and its workers.
+
+With ``--memory``, runs ``routemap build`` once in a subprocess and samples the resident
+memory of it and its worker processes every ``--interval`` seconds: prints the curve
+(documents done, RSS of the main process, of all processes) every ``--report`` seconds
+as it goes, then the peaks over all samples.
+Flat means the main process does not grow with the number of documents done.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import random
 import resource
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
 
 import routemap
+from routemap import Document, RouteSet
 from routemap.export import build
 
 TEMPLATES = (
@@ -59,10 +72,129 @@ def generate(count: int, folder: Path, seed: int = 7) -> None:
         (folder / f"article-{number:05d}.txt").write_text(text + "\n", encoding="utf-8")
 
 
+def _rss_mb(pid: int) -> tuple[float, float]:
+    """Resident MB of process ``pid`` and of it with all its descendants."""
+    import psutil
+
+    try:
+        root = psutil.Process(pid)
+        own = root.memory_info().rss
+        total = own
+        for child in root.children(recursive=True):
+            with contextlib.suppress(psutil.NoSuchProcess):
+                total += child.memory_info().rss
+    except psutil.NoSuchProcess:
+        return 0.0, 0.0
+    return own / 2**20, total / 2**20
+
+
+def memory(documents: int, workers: int, interval: float, report: float) -> None:
+    """Sample the memory of one ``routemap build`` of ``documents`` generated articles."""
+    with tempfile.TemporaryDirectory() as tmp:
+        articles = Path(tmp) / "articles"
+        articles.mkdir()
+        start = time.perf_counter()
+        generate(documents, articles)
+        print(f"generated {documents} documents in {time.perf_counter() - start:.0f} s")
+        out = Path(tmp) / "out"
+        command = [sys.executable, "-m", "routemap", "build", str(articles), "-o", str(out)]
+        command += ["--workers", str(workers)]
+        start = time.perf_counter()
+        process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
+        samples: list[tuple[float, int, float, float]] = []  # (s, documents done, main, all)
+        print(f"{'time s':>8} {'docs done':>10} {'main MB':>8} {'all MB':>8}", flush=True)
+        shown = 0.0
+        while process.poll() is None:
+            own, total = _rss_mb(process.pid)
+            try:
+                done = len(os.listdir(out / "documents"))
+            except OSError:
+                done = 0
+            at = time.perf_counter() - start
+            samples.append((at, done, own, total))
+            if at - shown >= report:  # the curve as it goes: a long run can be read early
+                shown = at
+                print(f"{at:8.0f} {done:10d} {own:8.0f} {total:8.0f}", flush=True)
+            time.sleep(interval)
+        stderr = process.stderr.read() if process.stderr else ""
+        wall = time.perf_counter() - start
+    print(stderr.strip().splitlines()[-1] if stderr.strip() else "(no output)")
+    print(f"routemap build, {workers} worker(s): {wall:.0f} s, exit {process.returncode}")
+    if samples:
+        last = samples[-1]
+        print(f"{last[0]:8.0f} {last[1]:10d} {last[2]:8.0f} {last[3]:8.0f}  (last sample)")
+        print(
+            f"peak RSS: main process {max(s[2] for s in samples):.0f} MB, main + workers "
+            f"{max(s[3] for s in samples):.0f} MB (goal ≤ 500 MB, flat)"
+        )
+
+
+def _before(document: Document) -> RouteSet:
+    """The article work as the build did it: geoparse for the page's places, then
+    extract_routes, which geoparses the document again."""
+    from routemap.extract import extract_routes
+    from routemap.geoparse import geoparse
+
+    geoparse(document)
+    return extract_routes(document)
+
+
+def _now(document: Document) -> RouteSet:
+    """The article work as the build does it: one geoparse serves both."""
+    from routemap.extract import document_routes
+    from routemap.geoparse import geoparse
+
+    return document_routes(document, geoparse(document))
+
+
+def stages(documents: int) -> None:
+    """The article work of a build, geoparsing once (``document_routes`` given the
+    mentions, as the build does now) against twice (``geoparse`` for the places, then
+    ``extract_routes``, which geoparses again, as it did before), alternated document by
+    document so that the load of a busy machine falls on both alike."""
+    from routemap.export import _read_article
+    from routemap.extract import extract_routes
+
+    with tempfile.TemporaryDirectory() as tmp:
+        articles = Path(tmp)
+        generate(documents, articles)
+        paths = sorted(articles.iterdir())
+        extract_routes(_read_article(str(paths[0])))  # warm the gazetteer and the matcher
+        twice = once = 0.0
+        for number, path in enumerate(paths):
+            document = _read_article(str(path))
+
+            timed = {}
+            # Alternate which runs first, so that neither gains from the other's caches.
+            for run in (_before, _now) if number % 2 else (_now, _before):
+                start = time.perf_counter()
+                timed[run] = (run(document), time.perf_counter() - start)
+            assert timed[_before][0] == timed[_now][0], path
+            twice += timed[_before][1]
+            once += timed[_now][1]
+    print(f"article work for {documents} documents (read excluded, no page drawn):")
+    print(f"  geoparse twice (before): {twice:6.2f} s, {1000 * twice / documents:.1f} ms/doc")
+    print(f"  geoparse once  (now):    {once:6.2f} s, {1000 * once / documents:.1f} ms/doc")
+    print(f"  saved {100 * (1 - once / twice):.0f}% of it (same routes for every document)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--documents", type=int, default=1000)
+    parser.add_argument("--documents", "--docs", type=int, default=1000)
+    parser.add_argument("--memory", action="store_true", help="sample RSS of one build")
+    parser.add_argument("--workers", type=int, default=2, help="with --memory")
+    parser.add_argument("--interval", type=float, default=2.0, help="seconds between samples")
+    parser.add_argument("--report", type=float, default=60.0, help="seconds between rows shown")
+    parser.add_argument(
+        "--stages", action="store_true", help="time the article work, geoparsing once or twice"
+    )
     args = parser.parse_args()
+    if args.stages:
+        stages(args.documents)
+        return
+    if args.memory:
+        memory(args.documents, args.workers, args.interval, args.report)
+        return
     with tempfile.TemporaryDirectory() as tmp:
         articles = Path(tmp) / "articles"
         articles.mkdir()

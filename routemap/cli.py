@@ -63,10 +63,13 @@ examples:
   routemap build seeds/ -o maps/                      every article of a folder
   routemap build news/*.txt routes.yaml -o maps/      articles and a reviewed route file
   routemap build "news/**/*.html" -o maps/ --workers 4
+  routemap build seeds/ -o maps/ --png                with a thumbnail of every map
 
 Writes OUTDIR/index.html (start there), a map per document and per mode, all-routes.html,
 routes.geojson and routes.yaml. Every file is written atomically; the same inputs give
-the same bytes.
+the same bytes. Documents are streamed: each page is written as its document is done.
+A re-run into the same OUTDIR removes the maps it no longer makes (listed in
+OUTDIR/.routemap-manifest), never other files.
 """
 
 
@@ -189,6 +192,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--online-tiles",
         action="store_true",
         help="draw OpenStreetMap tiles (the pages then load them from the network)",
+    )
+    build.add_argument(
+        "--png",
+        action="store_true",
+        help="also save a PNG thumbnail of every map (in OUTDIR/thumbnails/, shown in the "
+        "index; needs Chromium)",
     )
 
     index = commands.add_parser(
@@ -400,11 +409,21 @@ def _build(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
             online_tiles=args.online_tiles,
             engine=args.engine,
             scheduler=args.scheduler,
+            png=args.png,
         )
     except BuildError as exc:
         print(f"routemap: {exc}", file=sys.stderr)
         return 2
-    except (RoutemapError, OSError) as exc:
+    except OSError as exc:
+        where = exc.filename if exc.filename is not None else args.output
+        print(
+            f"routemap: cannot write {where}: {exc.strerror or exc}. Check that {args.output} "
+            "is a folder you can write to and that the disk has space, then run the build "
+            "again (the files already in place are whole).",
+            file=sys.stderr,
+        )
+        return 1
+    except RoutemapError as exc:
         print(f"routemap: cannot build {args.output}: {exc}", file=sys.stderr)
         return 1
     for path, message in report.failures:

@@ -8,33 +8,44 @@
     OUTDIR/all-routes.html          every route of the batch
     OUTDIR/routes.geojson, .yaml    the batch's routes, for GIS and review
     OUTDIR/index.html               what was written, what failed and why, what was unresolved
+    OUTDIR/thumbnails/…png          with ``png=True``, a picture of every map
+    OUTDIR/.routemap-manifest       the files above, so that a re-run removes those it no
+                                    longer writes (and nothing else)
 
 Every file is written atomically, and the same inputs give the same bytes (with any
-number of worker processes).
+number of worker processes). Documents are streamed: memory does not grow with them.
 """
 
 from __future__ import annotations
 
+import collections
+import contextlib
+import errno
 import glob
 import html
 import multiprocessing
 import os
+import pickle
+import shutil
+import sqlite3
 import sys
 import tempfile
-from collections.abc import Iterable, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from routemap.errors import MissingDependency, RoutemapError
 from routemap.places import Place
-from routemap.routes import Mode, RouteSet
+from routemap.routes import Mode, Route, RouteSet
 from routemap.text import Document, DocumentError
 
 if TYPE_CHECKING:
     import folium
+
+    from routemap.render.png import Browser
 
 __all__ = [
     "ARTICLE_SUFFIXES",
@@ -182,6 +193,9 @@ def _read_article(path: str) -> Document:
     return Document.from_text(text, id=path, title=title)
 
 
+#: Errors writing one page that stop the build (no space, read-only or vanished folder).
+_FATAL_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.ENOENT})
+
 # -- one input (run in a worker process) ------------------------------------------------
 
 
@@ -209,12 +223,12 @@ def _process(path: str, page: str | None = None, online_tiles: bool = False) -> 
             return _Result(path, "routes", read_routes(path))
         except (RoutemapError, OSError) as exc:
             return _Result(path, "routes", RouteSet(), error=str(exc))
-    from routemap.extract import extract_routes
+    from routemap.extract import document_routes
 
     try:
         document = _read_article(path)
         mentions = geoparse(document)
-        routes = extract_routes(document)
+        routes = document_routes(document, mentions)  # geoparsed once, not twice
     except (RoutemapError, OSError, ValueError) as exc:
         return _Result(path, "article", RouteSet(), error=str(exc))
     places: dict[str, Place] = {}
@@ -232,7 +246,14 @@ def _process(path: str, page: str | None = None, online_tiles: bool = False) -> 
     )
     if page is None:
         return result
-    return replace(result, page_places=_document_page(result, Path(page), online_tiles))
+    try:
+        drawn = _document_page(result, Path(page), online_tiles)
+    except OSError as exc:
+        if exc.errno in _FATAL_ERRNOS:
+            raise  # the whole output is at stake: stop the build
+        return _Result(path, "article", RouteSet(), error=f"cannot write its map: {exc}")
+    # The places were for the page; the batch needs only their count.
+    return replace(result, places=(), page_places=drawn)
 
 
 def _document_page(result: _Result, target: Path, online_tiles: bool) -> int:
@@ -303,19 +324,33 @@ def _page_names(articles: Sequence[str]) -> dict[str, str]:
 # -- writing ----------------------------------------------------------------------------
 
 
-def _write_text(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` atomically (a temporary file beside it, then replaced)."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+@contextlib.contextmanager
+def _writing(path: Path) -> Iterator[None]:
+    """Name ``path`` in an OSError raised while writing it (disk full, permission …)."""
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        yield
+    except OSError as exc:
+        if exc.filename is not None:
+            raise
+        raise OSError(exc.errno, exc.strerror or str(exc), str(path)) from exc
+
+
+def _write_text(path: Path, text: str | Iterable[str]) -> None:
+    """Write ``text`` (a str or its pieces) to ``path`` atomically: a temporary file
+    beside it, then renamed over it, so a reader sees the old file or the whole new one."""
+    with _writing(path):
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+                for piece in [text] if isinstance(text, str) else text:
+                    handle.write(piece)
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(tmp, 0o666 & ~umask)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
 
 
 _PAGE = """<!DOCTYPE html>
@@ -345,7 +380,8 @@ def _page(title: str, body: str) -> str:
 def _save_map(fmap: folium.Map, target: Path) -> None:
     from routemap.render import save_html
 
-    save_html(fmap, target)
+    with _writing(target):
+        save_html(fmap, target)
 
 
 def _render_routes(routes: RouteSet, title: str, target: Path, online_tiles: bool) -> None:
@@ -379,8 +415,14 @@ def build(
     progress: bool | None = None,
     engine: str = "local",
     scheduler: str | None = None,
+    png: bool = False,
 ) -> BuildReport:
     """Build the maps of a batch of articles and route files into ``outdir``.
+
+    Documents are processed as a stream: at most a few per worker are in flight, each
+    document's page is written as soon as it is done, and what the batch-wide outputs need
+    (its routes, the index rows) waits in a SQLite file in a temporary folder inside
+    ``outdir``, so memory does not grow with the number of documents.
 
     Parameters
     ----------
@@ -388,7 +430,10 @@ def build(
         Files, folders (their ``.txt``, ``.md`` and ``.html`` files, not recursive) or
         glob patterns.
     outdir : str or path
-        The output folder (created; files of an earlier run are overwritten).
+        The output folder (created). Files of an earlier build are overwritten, and those
+        this build no longer writes (the page of a document no longer given, a mode map
+        with no route now) are removed; routemap lists what it wrote in
+        ``outdir/.routemap-manifest`` and never removes any other file.
     workers : int
         Processes reading articles in parallel; the output does not depend on it.
         With ``engine="dask"`` and no ``scheduler``, the worker processes of the local
@@ -406,6 +451,9 @@ def build(
         ``tcp://10.0.0.5:8786``; its workers must see the input and output paths as this
         process does). Without it, a local cluster of ``workers`` processes is started on
         127.0.0.1 for the build and closed after it.
+    png : bool
+        Also save a PNG thumbnail of every map in ``outdir/thumbnails/`` (one headless
+        Chromium for the whole batch) and show them in the index.
 
     Returns
     -------
@@ -416,7 +464,11 @@ def build(
     BuildError
         When no source names an input file, or ``outdir`` exists and is not a folder.
     routemap.MissingDependency
-        When ``engine="dask"`` and dask.distributed is not installed.
+        When ``engine="dask"`` and dask.distributed is not installed, or ``png`` and no
+        Chromium is installed.
+    OSError
+        When an output cannot be written (no space, read-only folder …); its
+        ``filename`` is the file. Outputs already in place are left whole.
     """
     if workers < 1:
         raise BuildError(f"workers must be at least 1, got {workers}")
@@ -431,107 +483,85 @@ def build(
     if not files:
         detail = "; ".join(f"{s}: {why}" for s, why in missing)
         raise BuildError(f"no input file matched{': ' + detail if detail else ''}")
-    (out / "documents").mkdir(parents=True, exist_ok=True)
-    pages = _page_names([f for f in files if not f.lower().endswith(ROUTE_SUFFIXES)])
-    jobs = [(f, str(out / pages[f]) if f in pages else None) for f in files]
-    show = sys.stderr.isatty() if progress is None else progress
-    if engine == "dask":
-        results = _run_dask(jobs, workers, show, online_tiles, scheduler)
-    else:
-        results = _run(jobs, workers, show, online_tiles)
-
-    failures = list(missing) + [(r.path, r.error) for r in results if r.error is not None]
-    ok = [r for r in results if r.error is None]
-    articles = [r for r in ok if r.kind == "article"]
-    maps: list[str] = []
-    rows: list[tuple[str, str, int, int]] = []  # (page, title, routes, places)
-
-    for result in articles:
-        name = pages[result.path]
-        title = result.title or Path(result.path).stem
-        maps.append(name)
-        rows.append((name, title, len(result.routes), result.page_places))
-
-    batch = RouteSet(route for r in ok for route in r.routes).merge()
-    mode_rows: list[tuple[str, str, int, int]] = []
-    skipped: list[str] = []
-    for mode, name, title in MODE_MAPS:
-        subset = batch.filter(mode=mode)
-        if not len(subset):
-            skipped.append(name)
-            (out / name).unlink(missing_ok=True)  # a map of an earlier run is now stale
-            continue
-        _render_routes(subset, title, out / name, online_tiles)
-        maps.append(name)
-        mode_rows.append((name, title, len(subset), _distinct_places(subset)))
-    _render_routes(batch, "All routes", out / ALL_ROUTES, online_tiles)
-    maps.append(ALL_ROUTES)
-    mode_rows.append((ALL_ROUTES, "All routes", len(batch), _distinct_places(batch)))
-
-    from routemap.io import write_routes
-
-    write_routes(batch, out / "routes.geojson")
-    write_routes(batch, out / "routes.yaml")
-
-    unresolved = tuple((r.path, text) for r in articles for text in r.unresolved)
-    report = BuildReport(
-        maps=tuple(maps),
-        failures=tuple(failures),
-        unresolved=unresolved,
-        routes=len(batch),
-        skipped=tuple(skipped),
-    )
-    inputs = [(r.path, r.kind) for r in ok]
-    _write_text(out / "index.html", _index(report, mode_rows, rows, inputs))
+    with contextlib.ExitStack() as stack:
+        browser = stack.enter_context(_browser()) if png else None  # no Chromium: fail now
+        for folder in (out, out / "documents"):
+            with _writing(folder):
+                folder.mkdir(parents=True, exist_ok=True)
+        pages = _page_names([f for f in files if not f.lower().endswith(ROUTE_SUFFIXES)])
+        planned = _planned(pages.values(), png)
+        # Claimed before anything is written, so that the files of a killed run are known
+        # to the next: what an earlier build wrote, and the names no file has yet.
+        claimed = _read_manifest(out) | {name for name in planned if not (out / name).exists()}
+        _write_manifest(out, claimed)
+        spill = stack.enter_context(_Spill.create(out))
+        jobs = [(f, str(out / pages[f]) if f in pages else None, online_tiles) for f in files]
+        show = sys.stderr.isatty() if progress is None else progress
+        runner = _run_dask(workers, scheduler) if engine == "dask" else _run_local(workers)
+        with runner as stream:  # the workers end here, before the batch maps are drawn
+            written = _collect(stream(jobs), len(jobs), spill, out, pages, browser, show)
+        report, written = _batch_outputs(out, spill, missing, written, online_tiles, browser)
+        _write_manifest(out, written)
+        _remove_stale(out, claimed - written)
+        _remove_temp_files(out, claimed | planned)
     return report
 
 
-def _run(
-    jobs: Sequence[tuple[str, str | None]], workers: int, progress: bool, online_tiles: bool
-) -> list[_Result]:
-    from tqdm import tqdm
+# -- streaming the inputs ---------------------------------------------------------------
 
-    bar = tqdm(total=len(jobs), unit="file", disable=not progress, file=sys.stderr)
+_Job = tuple[str, "str | None", bool]
+_Stream = Callable[[Sequence[_Job]], Iterator[_Result]]
+
+
+def _ordered(
+    jobs: Sequence[_Job], submit: Callable[[_Job], object], window: int
+) -> Iterator[_Result]:
+    """The results of ``jobs`` in input order, with at most ``window`` submitted and not
+    yet consumed: bounded memory, and the same order whatever finishes first."""
+    pending: collections.deque[object] = collections.deque()
+    for job in jobs:
+        pending.append(submit(job))
+        if len(pending) >= window:
+            yield pending.popleft().result()  # type: ignore[attr-defined]
+    while pending:
+        yield pending.popleft().result()  # type: ignore[attr-defined]
+
+
+class _Now:
+    """A finished job, for the one-process engine."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: _Result) -> None:
+        self.value = value
+
+    def result(self) -> _Result:
+        return self.value
+
+
+@contextlib.contextmanager
+def _run_local(workers: int) -> Iterator[_Stream]:
+    if workers == 1:
+        yield lambda jobs: _ordered(jobs, lambda job: _Now(_process(*job)), 1)
+        return
+    context = multiprocessing.get_context("spawn")  # no fork of a threaded parent
+    pool = ProcessPoolExecutor(workers, mp_context=context)
     try:
-        if workers == 1 or len(jobs) == 1:
-            results = []
-            for path, page in jobs:
-                results.append(_process(path, page, online_tiles))
-                bar.update()
-        else:
-            context = multiprocessing.get_context("spawn")  # no fork of a threaded parent
-            with ProcessPoolExecutor(min(workers, len(jobs)), mp_context=context) as pool:
-                futures: list[Future[_Result]] = [
-                    pool.submit(_process, path, page, online_tiles) for path, page in jobs
-                ]
-                for _ in as_completed(futures):
-                    bar.update()
-                results = [f.result() for f in futures]
+        yield lambda jobs: _ordered(jobs, lambda job: pool.submit(_process, *job), 4 * workers)
     finally:
-        bar.close()
-    return sorted(results, key=lambda r: r.path)
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _run_dask(
-    jobs: Sequence[tuple[str, str | None]],
-    workers: int,
-    progress: bool,
-    online_tiles: bool,
-    scheduler: str | None,
-) -> list[_Result]:
-    """:func:`_run` on a dask.distributed cluster: the scheduler at ``scheduler``, else a
+@contextlib.contextmanager
+def _run_dask(workers: int, scheduler: str | None) -> Iterator[_Stream]:
+    """The jobs on a dask.distributed cluster: the scheduler at ``scheduler``, else a
     local cluster of ``workers`` processes on 127.0.0.1 (no dashboard), closed after."""
     try:
         from distributed import Client, LocalCluster
-        from distributed import as_completed as dask_completed
     except ImportError as exc:
         raise MissingDependency(
             "engine='dask' needs dask.distributed: pip install 'routemap[dask]'"
         ) from exc
-    from tqdm import tqdm
-
-    paths = [path for path, _ in jobs]
-    pages = [page for _, page in jobs]
     cluster = None
     if scheduler is None:
         cluster = LocalCluster(  # type: ignore[no-untyped-call]
@@ -540,78 +570,369 @@ def _run_dask(
             processes=True,
             host="127.0.0.1",
             dashboard_address=None,
+            # No dashboard; the scheduler's small HTTP server (health, metrics) on a free
+            # loopback port, not 8787, which another cluster may hold (a warning then).
+            scheduler_kwargs={"dashboard": False, "dashboard_address": "127.0.0.1:0"},
         )
-    bar = tqdm(total=len(jobs), unit="file", disable=not progress, file=sys.stderr)
     try:
         address = cluster if cluster is not None else scheduler
         with Client(address) as client:  # type: ignore[no-untyped-call]
-            futures = client.map(_process, paths, pages, [online_tiles] * len(jobs), pure=False)
-            for _ in dask_completed(futures):  # type: ignore[no-untyped-call]
-                bar.update()
-            results: list[_Result] = client.gather(futures)
+            window = 4 * max(1, len(client.nthreads()))
+
+            def submit(job: _Job) -> object:
+                return client.submit(_process, *job, pure=False)
+
+            yield lambda jobs: _ordered(jobs, submit, window)
     finally:
-        bar.close()
         if cluster is not None:
             cluster.close()
-    return sorted(results, key=lambda r: r.path)
+
+
+# -- what the batch keeps ---------------------------------------------------------------
+
+_SPILL_PREFIX = ".routemap-build-"
+
+
+class _Spill:
+    """Per-input results kept on disk for the batch-wide outputs: a SQLite file in a
+    temporary folder of the output folder, removed when the build ends."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.db = sqlite3.connect(folder / "batch.sqlite")
+        self.db.executescript(
+            """
+            PRAGMA journal_mode = OFF;
+            PRAGMA synchronous = OFF;
+            CREATE TABLE inputs (seq INTEGER PRIMARY KEY, path TEXT, kind TEXT, page TEXT,
+                                 title TEXT, routes INTEGER, places INTEGER, error TEXT);
+            CREATE TABLE unresolved (seq INTEGER, text TEXT);
+            CREATE TABLE routes (n INTEGER PRIMARY KEY, rid TEXT, route BLOB);
+            CREATE INDEX routes_by_id ON routes (rid);
+            """
+        )
+
+    @classmethod
+    @contextlib.contextmanager
+    def create(cls, out: Path) -> Iterator[_Spill]:
+        _remove_dead_spills(out)
+        with _writing(out):
+            folder = Path(tempfile.mkdtemp(prefix=f"{_SPILL_PREFIX}{os.getpid()}-", dir=out))
+        spill = cls(folder)
+        try:
+            yield spill
+        finally:
+            spill.db.close()
+            shutil.rmtree(folder, ignore_errors=True)
+
+    def add(self, seq: int, result: _Result, page: str | None) -> None:
+        self.db.execute(
+            "INSERT INTO inputs VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                seq,
+                result.path,
+                result.kind,
+                page,
+                result.title or Path(result.path).stem,
+                len(result.routes),
+                result.page_places,
+                result.error,
+            ),
+        )
+        self.db.executemany(
+            "INSERT INTO unresolved VALUES (?, ?)", [(seq, text) for text in result.unresolved]
+        )
+        self.db.executemany(
+            "INSERT INTO routes (rid, route) VALUES (?, ?)",
+            [(route.id, pickle.dumps(route, pickle.HIGHEST_PROTOCOL)) for route in result.routes],
+        )
+
+    def merged(self) -> Iterator[Route]:
+        """The batch's routes merged (:meth:`RouteSet.merge`), one group at a time."""
+        ids = self.db.execute("SELECT rid FROM routes GROUP BY rid ORDER BY MIN(n)").fetchall()
+        for (rid,) in ids:
+            rows = self.db.execute("SELECT route FROM routes WHERE rid = ? ORDER BY n", (rid,))
+            yield from RouteSet(pickle.loads(blob) for (blob,) in rows).merge()
+
+    def rows(self, sql: str) -> Iterator[tuple[Any, ...]]:
+        yield from self.db.execute(sql)
+
+
+def _collect(
+    results: Iterator[_Result],
+    total: int,
+    spill: _Spill,
+    out: Path,
+    pages: dict[str, str],
+    browser: Browser | None,
+    show: bool,
+) -> set[str]:
+    """Consume the stream of results: keep each in ``spill`` (and shoot its page with
+    ``browser``); the files written."""
+    from tqdm import tqdm
+
+    written: set[str] = set()
+    with tqdm(total=total, unit="file", disable=not show, file=sys.stderr) as bar:
+        for seq, result in enumerate(results):
+            page = pages.get(result.path) if result.error is None else None
+            if page is not None:
+                written.add(page)
+                if browser is not None:
+                    written.add(_thumbnail(browser, out, page))
+            spill.add(seq, result, page)
+            bar.update()
+    spill.db.commit()
+    return written
+
+
+def _batch_outputs(
+    out: Path,
+    spill: _Spill,
+    missing: Sequence[tuple[str, str]],
+    written: set[str],
+    online_tiles: bool,
+    browser: Browser | None,
+) -> tuple[BuildReport, set[str]]:
+    """The maps by mode, all routes, the route files and the index, from ``spill``."""
+    batch = RouteSet(spill.merged())
+    mode_rows: list[tuple[str, str, int, int]] = []
+    skipped: list[str] = []
+    for mode, name, title in MODE_MAPS:
+        subset = batch.filter(mode=mode)
+        if not len(subset):
+            skipped.append(name)
+            continue
+        _render_routes(subset, title, out / name, online_tiles)
+        mode_rows.append((name, title, len(subset), _distinct_places(subset)))
+    _render_routes(batch, "All routes", out / ALL_ROUTES, online_tiles)
+    mode_rows.append((ALL_ROUTES, "All routes", len(batch), _distinct_places(batch)))
+    written = written | {name for name, *_ in mode_rows}
+    if browser is not None:
+        written |= {_thumbnail(browser, out, name) for name, *_ in mode_rows}
+
+    from routemap.io import write_routes
+
+    for name in ("routes.geojson", "routes.yaml"):
+        with _writing(out / name):
+            write_routes(batch, out / name)
+        written.add(name)
+    del batch
+
+    failures = list(missing) + [
+        (path, error)
+        for path, error in spill.rows(
+            "SELECT path, error FROM inputs WHERE error IS NOT NULL ORDER BY seq"
+        )
+    ]
+    doc_maps = [
+        page
+        for (page,) in spill.rows("SELECT page FROM inputs WHERE page IS NOT NULL ORDER BY seq")
+    ]
+    unresolved = tuple(
+        (path, text)
+        for path, text in spill.rows(
+            "SELECT path, text FROM unresolved JOIN inputs USING (seq)"
+            " ORDER BY seq, unresolved.rowid"
+        )
+    )
+    report = BuildReport(
+        maps=(*doc_maps, *(name for name, *_ in mode_rows)),
+        failures=tuple(failures),
+        unresolved=unresolved,
+        routes=mode_rows[-1][2],
+        skipped=tuple(skipped),
+    )
+    _write_text(out / "index.html", _index(report, mode_rows, spill, browser is not None))
+    written.add("index.html")
+    return report, written
+
+
+# -- thumbnails -------------------------------------------------------------------------
+
+THUMBNAILS = "thumbnails"
+_THUMB_SIZE = (960, 640)  # the viewport shot; the index shows it at a quarter
+
+
+@contextlib.contextmanager
+def _browser() -> Iterator[Browser]:
+    from routemap.render.png import Browser
+
+    with Browser() as browser:
+        yield browser
+
+
+def _thumbnail_name(page: str) -> str:
+    return f"{THUMBNAILS}/{page.removesuffix('.html')}.png"
+
+
+def _thumbnail(browser: Browser, out: Path, page: str) -> str:
+    """Save the PNG thumbnail of the map ``page``; its name in the output folder."""
+    from routemap.render.png import save_png
+
+    name = _thumbnail_name(page)
+    width, height = _THUMB_SIZE
+    with _writing(out / name):
+        save_png(out / page, out / name, width=width, height=height, browser=browser)
+    return name
+
+
+# -- the files of a build: manifest, stale outputs, leftovers ---------------------------
+
+MANIFEST = ".routemap-manifest"
+_MANIFEST_HEAD = (
+    "# Files routemap build wrote in this folder, one a line. A later build into the same\n"
+    "# folder removes those it no longer writes, and only those.\n"
+)
+
+
+def _planned(pages: Iterable[str], png: bool) -> set[str]:
+    names = {*pages, *(name for _, name, _ in MODE_MAPS), ALL_ROUTES}
+    if png:
+        names |= {_thumbnail_name(name) for name in names}
+    return names | {"routes.geojson", "routes.yaml", "index.html"}
+
+
+def _safe_name(name: str) -> bool:
+    """A relative path without ``..``: a name the manifest may list."""
+    parts = Path(name).parts
+    return bool(parts) and not Path(name).is_absolute() and ".." not in parts
+
+
+def _read_manifest(out: Path) -> set[str]:
+    try:
+        text = (out / MANIFEST).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return set()
+    return {
+        line for line in text.splitlines() if line and not line.startswith("#") and _safe_name(line)
+    }
+
+
+def _write_manifest(out: Path, names: set[str]) -> None:
+    _write_text(out / MANIFEST, [_MANIFEST_HEAD, *(f"{name}\n" for name in sorted(names))])
+
+
+def _remove_stale(out: Path, names: Iterable[str]) -> None:
+    """Remove the files routemap wrote in an earlier build and not in this one."""
+    for name in sorted(names):
+        target = out / name
+        if target.is_file() or target.is_symlink():
+            with _writing(target):
+                target.unlink(missing_ok=True)
+
+
+def _remove_temp_files(out: Path, names: Iterable[str]) -> None:
+    """Remove the temporary files (``.<name>.<random>.tmp``) an interrupted build left
+    beside the outputs ``names``."""
+    by_folder: dict[Path, set[str]] = {}
+    for name in names:
+        target = out / name
+        by_folder.setdefault(target.parent, set()).add(target.name)
+    for folder, known in by_folder.items():
+        if not folder.is_dir():
+            continue
+        for tmp in folder.glob(".*.tmp"):
+            stem = tmp.name[1:].removesuffix(".tmp").rpartition(".")[0]
+            if stem in known:
+                tmp.unlink(missing_ok=True)
+
+
+def _remove_dead_spills(out: Path) -> None:
+    """Remove the temporary folders of builds into ``out`` that were killed."""
+    for folder in out.glob(f"{_SPILL_PREFIX}*"):
+        pid = folder.name.removeprefix(_SPILL_PREFIX).partition("-")[0]
+        if not pid.isdigit() or not folder.is_dir():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            shutil.rmtree(folder, ignore_errors=True)
+        except PermissionError:
+            pass  # a live process of another user
+
+
+# -- the index --------------------------------------------------------------------------
 
 
 def _index(
     report: BuildReport,
     mode_rows: Sequence[tuple[str, str, int, int]],
-    doc_rows: Sequence[tuple[str, str, int, int]],
-    inputs: Sequence[tuple[str, str]],
-) -> str:
+    spill: _Spill,
+    thumbnails: bool,
+) -> Iterator[str]:
+    """The pieces of ``index.html``, its documents read from ``spill`` as they are written."""
     from urllib.parse import quote  # a file name as a URL path ("50% #1.html")
 
     e = html.escape
+    head = "<tr><th>Map</th><th>Routes</th><th>Places</th></tr>\n"
+    if thumbnails:
+        head = "<tr><th></th><th>Map</th><th>Routes</th><th>Places</th></tr>\n"
 
-    def table(rows: Sequence[tuple[str, str, int, int]]) -> str:
-        lines = ["<table>", "<tr><th>Map</th><th>Routes</th><th>Places</th></tr>"]
-        for name, title, routes, places in rows:
-            lines.append(
-                f'<tr><td><a href="{e(quote(name))}">{e(title)}</a></td>'
-                f"<td>{routes}</td><td>{places}</td></tr>"
+    def row(name: str, title: str, routes: int, places: int) -> str:
+        thumb = ""
+        if thumbnails:
+            thumb = (
+                f'<td><a href="{e(quote(name))}"><img src="{e(quote(_thumbnail_name(name)))}" '
+                f'width="{_THUMB_SIZE[0] // 4}" height="{_THUMB_SIZE[1] // 4}" alt=""></a></td>'
             )
-        lines.append("</table>")
-        return "\n".join(lines)
+        return (
+            f'<tr>{thumb}<td><a href="{e(quote(name))}">{e(title)}</a></td>'
+            f"<td>{routes}</td><td>{places}</td></tr>\n"
+        )
 
-    parts = [
-        "<h1>routemap build</h1>",
-        f"<p>{report.routes} routes from {len(inputs)} inputs; "
+    inputs = spill.db.execute("SELECT COUNT(*) FROM inputs WHERE error IS NULL").fetchone()[0]
+    documents = spill.rows(
+        "SELECT page, title, routes, places FROM inputs WHERE page IS NOT NULL ORDER BY seq"
+    )
+    route_files = [
+        path
+        for (path,) in spill.rows(
+            "SELECT path FROM inputs WHERE kind = 'routes' AND error IS NULL ORDER BY seq"
+        )
+    ]
+    top, bottom = _page("routemap build", "\0").split("\0")
+    yield top
+    yield (
+        "<h1>routemap build</h1>\n"
+        f"<p>{report.routes} routes from {inputs} inputs; "
         f"{len(report.failures)} failed; {len(report.unresolved)} unresolved mentions. "
         'Data: <a href="routes.geojson">routes.geojson</a> · '
-        '<a href="routes.yaml">routes.yaml</a> (the review file).</p>',
-        "<h2>Maps by mode</h2>",
-        table(mode_rows),
-    ]
+        '<a href="routes.yaml">routes.yaml</a> (the review file).</p>\n'
+        "<h2>Maps by mode</h2>\n<table>\n" + head
+    )
+    yield from (row(*r) for r in mode_rows)
+    yield "</table>\n"
     if report.skipped:
-        parts.append(
-            "<p>No routes, so no map: " + ", ".join(e(n) for n in report.skipped) + ".</p>"
-        )
-    parts += ["<h2>Documents</h2>", table(doc_rows) if doc_rows else "<p>None.</p>"]
-    route_files = [path for path, kind in inputs if kind == "routes"]
+        yield "<p>No routes, so no map: " + ", ".join(e(n) for n in report.skipped) + ".</p>\n"
+    yield "<h2>Documents</h2>\n"
+    first = next(documents, None)
+    if first is None:
+        yield "<p>None.</p>\n"
+    else:
+        yield "<table>\n" + head + row(*first)
+        yield from (row(*r) for r in documents)
+        yield "</table>\n"
     if route_files:
-        parts.append("<h2>Route files</h2>\n<ul>")
-        parts += [f"<li><code>{e(path)}</code></li>" for path in route_files]
-        parts.append("</ul>")
-    parts.append("<h2>Failed</h2>")
+        yield "<h2>Route files</h2>\n<ul>\n"
+        yield from (f"<li><code>{e(path)}</code></li>\n" for path in route_files)
+        yield "</ul>\n"
+    yield "<h2>Failed</h2>\n"
     if report.failures:
-        parts.append("<ul>")
-        parts += [
-            f"<li><code>{e(path)}</code>: {e(message)}</li>" for path, message in report.failures
-        ]
-        parts.append("</ul>")
+        yield "<ul>\n"
+        yield from (
+            f"<li><code>{e(path)}</code>: {e(message)}</li>\n" for path, message in report.failures
+        )
+        yield "</ul>\n"
     else:
-        parts.append("<p>Every input was read.</p>")
-    parts.append("<h2>Unresolved places</h2>")
+        yield "<p>Every input was read.</p>\n"
+    yield "<h2>Unresolved places</h2>\n"
     if report.unresolved:
-        parts.append("<table>\n<tr><th>Document</th><th>Mention</th></tr>")
-        parts += [
-            f"<tr><td><code>{e(doc)}</code></td><td>{e(text)}</td></tr>"
+        yield "<table>\n<tr><th>Document</th><th>Mention</th></tr>\n"
+        yield from (
+            f"<tr><td><code>{e(doc)}</code></td><td>{e(text)}</td></tr>\n"
             for doc, text in report.unresolved
-        ]
-        parts.append("</table>")
+        )
+        yield "</table>\n"
     else:
-        parts.append("<p>None.</p>")
-    return _page("routemap build", "\n".join(parts))
+        yield "<p>None.</p>\n"
+    yield bottom

@@ -33,7 +33,7 @@ from routemap.places import Place, PlaceKind
 from routemap.routes import Citation, Mode, Route, RouteSet, parse_period
 from routemap.text import Document
 
-__all__ = ["extract_routes"]
+__all__ = ["document_routes", "extract_routes"]
 
 
 def _cues(*pairs: tuple[str, str]) -> list[tuple[re.Pattern[str], str]]:
@@ -573,8 +573,21 @@ def _masked_sentence(document: Document, index: int, mentions: Sequence[Mention]
     return "".join(chars)
 
 
-def _document_routes(document: Document, gaz: Gazetteer) -> list[Route]:
-    mentions = [m for m in geoparse(document, gazetteer=gaz) if not m.in_chrome and m.place]
+def document_routes(
+    document: Document, mentions: Sequence[Mention], *, gazetteer: Gazetteer | None = None
+) -> RouteSet:
+    """:func:`extract_routes` of one document whose ``mentions`` (:func:`geoparse` of it
+    with the same gazetteer) are already known: the batch build geoparses once for both."""
+    gaz = gazetteer or Gazetteer.default()
+    return RouteSet(_document_routes(document, gaz, mentions)).merge()
+
+
+def _document_routes(
+    document: Document, gaz: Gazetteer, found: Sequence[Mention] | None = None
+) -> list[Route]:
+    if found is None:
+        found = geoparse(document, gazetteer=gaz)
+    mentions = [m for m in found if not m.in_chrome and m.place]
     if not mentions or not _ILLICIT.search(fold_for_scan(document.flow or document.text)):
         return []  # banana exports, a minister's visit: nothing illicit moves
     demonyms = find_demonyms(document, gazetteer=gaz)

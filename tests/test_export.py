@@ -5,13 +5,15 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import io
+import os
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from routemap.cli import main
-from routemap.export import BuildError, BuildReport, build, html_to_text
+from routemap.export import MANIFEST, BuildError, BuildReport, build, html_to_text
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 HOSTILE = "<script>alert(1)</script>"
@@ -128,7 +130,52 @@ def test_rerun_is_byte_identical_and_leaves_no_temp_files(
     assert isinstance(report, BuildReport) and not report.ok
     assert _hashes(out) == before
     leftovers = [p for p in out.rglob("*") if p.name.endswith(".tmp") or p.name.startswith(".")]
-    assert leftovers == []
+    assert leftovers == [out / MANIFEST]  # the list of what routemap wrote, nothing else
+    listed = (out / MANIFEST).read_text(encoding="utf-8").splitlines()
+    assert [line for line in listed if not line.startswith("#")] == sorted(
+        str(p.relative_to(out)) for p in out.rglob("*") if p.is_file() and p.name != MANIFEST
+    )
+
+
+def test_rerun_removes_only_the_outputs_it_no_longer_writes(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name in ("000_8a9a345fb03fcc62.txt", "002_a9ed85fdf81ea570.txt"):
+        shutil.copy(SEEDS / name, corpus / name)
+    out = tmp_path / "out"
+    first = build([corpus], out, progress=False)
+    # The user's own files, in the folder and beside the pages, some with output-like names.
+    mine = [out / "notes.txt", out / "documents" / "mine.html", out / "river.html"]
+    for path in mine:
+        path.write_text("keep me", encoding="utf-8")
+    (corpus / "000_8a9a345fb03fcc62.txt").unlink()  # the postal-flows article goes away
+    second = build([corpus], out, progress=False)
+    gone = set(first.maps) - set(second.maps)
+    assert {"documents/000_8a9a345fb03fcc62.html", "postal-flows.html"} <= gone
+    assert "postal-flows.html" in second.skipped and "river.html" in second.skipped
+    assert not any((out / name).exists() for name in gone)
+    assert all((out / name).exists() for name in second.maps)
+    assert all(path.read_text(encoding="utf-8") == "keep me" for path in mine)
+    # A fresh build of the same input into another folder gives the same tree.
+    fresh = build([corpus], tmp_path / "fresh", progress=False)
+    assert fresh == second
+    assert {
+        k: v
+        for k, v in _hashes(out).items()
+        if k not in {"notes.txt", "documents/mine.html", "river.html"}
+    } == _hashes(tmp_path / "fresh")
+
+
+def test_a_manifest_cannot_reach_outside_the_folder(tmp_path: Path) -> None:
+    outside = tmp_path / "precious.html"
+    outside.write_text("keep me", encoding="utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / MANIFEST).write_text(
+        f"# hand-edited\n../precious.html\n{outside}\nindex.html\n", encoding="utf-8"
+    )
+    build([SEEDS / "003_aceaf8166e69cb16.txt"], out, progress=False)
+    assert outside.read_text(encoding="utf-8") == "keep me"
 
 
 def test_workers_do_not_change_the_output(tmp_path: Path) -> None:
@@ -153,3 +200,47 @@ def test_no_source_matched_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture
     with pytest.raises(BuildError):
         build([tmp_path / "missing.txt"], tmp_path / "out")
     assert not (tmp_path / "out").exists()
+
+
+def test_png_thumbnails_with_one_browser(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from routemap.render import png
+
+    if png.find_browser() is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("Chromium is required in CI but is missing")
+        pytest.skip("Chromium is not installed")
+    browsers: list[object] = []
+    real_init = png.Browser.__init__
+
+    def init(self: png.Browser, *args: Any, **kwargs: Any) -> None:
+        browsers.append(self)
+        real_init(self, *args, **kwargs)
+
+    monkeypatch.setattr(png.Browser, "__init__", init)
+    sources = [SEEDS / "003_aceaf8166e69cb16.txt", SEEDS / "004_80e2601664cfa633.txt"]
+    out = tmp_path / "out"
+    report = build(sources, out, png=True, progress=False)
+    assert report.ok and len(browsers) == 1  # one Chromium for the whole batch
+    thumbs = sorted(str(p.relative_to(out)) for p in (out / "thumbnails").rglob("*.png"))
+    assert thumbs == sorted(f"thumbnails/{m.removesuffix('.html')}.png" for m in report.maps)
+    for name in thumbs:
+        data = (out / name).read_bytes()
+        assert data[:8] == b"\x89PNG\r\n\x1a\n" and data[16:24] == bytes.fromhex("000003c000000280")
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert all(f'<img src="{name}"' in index for name in thumbs)
+    # Without --png the next build drops the thumbnails it made, and their column.
+    build(sources, out, progress=False)
+    assert not list((out / "thumbnails").rglob("*.png"))
+    assert "<img" not in (out / "index.html").read_text(encoding="utf-8")
+
+
+def test_png_without_a_browser_says_what_to_install(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.delenv("ROUTEMAP_BROWSER", raising=False)
+    monkeypatch.setattr(shutil, "which", lambda *a, **k: None)
+    out = tmp_path / "out"
+    code = main(["build", str(SEEDS / "003_aceaf8166e69cb16.txt"), "-o", str(out), "--png"])
+    assert code == 1
+    assert "apt install chromium" in capsys.readouterr().err
+    assert not out.exists()  # it stopped before writing anything
