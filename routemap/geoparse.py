@@ -383,7 +383,12 @@ def _in_long_capitalised_run(text: str, start: int, end: int) -> bool:
     return words_before + words_after >= 2 and len(text[start:end].split()) == 1
 
 
-_LEADING_WORDS = re.compile(r"(?:el|la|los|las|the|de|del|en|y|and|of)\s+", re.IGNORECASE)
+_LEADING_WORDS = re.compile(
+    r"(?:el|la|los|las|the|de|del|en|y|and|of|(?:provincia|departamento|estado|ciudad|regi[oó]n|"
+    r"province|department|state|city)\s+(?:de|del|of)|aeropuerto(?:\s+internacional)?(?:\s+del?)?)"
+    r"\s+",
+    re.IGNORECASE,
+)
 
 
 def _drop_leading_word(
@@ -405,6 +410,20 @@ def _drop_leading_word(
     longer = max((c.prior for c in gaz._scan_candidates(key)), default=0.0)
     shorter = max((c.prior for c in gaz._scan_candidates(rest)), default=0.0)
     return (start + head.end(), rest) if shorter > longer + 0.1 else (start, key)
+
+
+_AIRPORT_TAIL = re.compile(r"\s+(?:international\s+)?airport$")
+
+
+def _drop_airport_word(text: str, end: int, key: str, matcher: _Matcher) -> tuple[int, str]:
+    """"El Dorado airport", "Cairo airport": the place name alone, with "airport" left as
+    the cue word after it (an airport's own name, "Jorge Chávez International Airport",
+    is capitalised and kept whole)."""
+    tail = _AIRPORT_TAIL.search(text[max(0, end - 30) : end])
+    if tail is None or not tail.group().strip().islower():
+        return end, key
+    rest = key[: -len(scan_key(tail.group()))].strip()
+    return (end - len(tail.group()), rest) if rest in matcher.index else (end, key)
 
 
 def _with_abbreviation_dot(text: str, end: int) -> int:
@@ -470,15 +489,18 @@ def _sentence_start(text: str, start: int) -> bool:
 
 
 _LEADING_LOWER = frozenset(
-    "aeropuerto puerto rio lago isla islas valle golfo bahia los las la el the".split()
+    "aeropuerto puerto rio lago isla islas valle golfo bahia los las la el the internacional "
+    "international de del".split()
 )
 
 
 _GENERIC_TAIL = frozenset(
     "valley valle region región department departamento province provincia river basin "
-    "cuenca state estado".split()
+    "cuenca state estado airport aeropuerto airstrip port".split()
 )
-_WORTH_A_LOOK = _LEADING_LOWER | {"de", "del", "en", "y", "and", "of"}
+_WORTH_A_LOOK = _LEADING_LOWER | {"de", "del", "en", "y", "and", "of"} | set(
+    "provincia departamento estado ciudad region región province department state city".split()
+)
 
 
 def _capitalised(surface: str) -> bool:
@@ -543,8 +565,8 @@ def _title_case_line(line: str) -> bool:
 def _organisation_context(text: str, start: int, end: int) -> bool:
     """True when the name sits inside an organisation's or newspaper's name."""
     after = _next_word(text, end)
-    if scan_key(after) in _ORG_AFTER:
-        return True
+    if scan_key(after) in _ORG_AFTER and text[end : end + 1] in (" ", "\t", "\n", "-"):
+        return True  # "Sinaloa cartel", not "… and Alexandria, police said"
     if after[:1].isupper() and scan_key(after) in _ORG_AFTER_CAPITALISED:
         return True  # "United States Department of Agriculture", not "La Paz department"
     if re.match(r"\s*(?:\$|\d)", text[end : end + 3]):
@@ -688,6 +710,52 @@ def _proximity(found: _Found, candidate: ScanCandidate, anchors: Sequence[_Ancho
     return proximity
 
 
+# How far the document's countries and places may pull an obscure namesake away from
+# the far better-known reading of a name (Madrid, Cundinamarca against Madrid; Leticia,
+# Junín against Leticia, Amazonas): fully within NAMESAKE_GAP of the leading reading's
+# prior, then less and less, down to NAMESAKE_MIN_PULL — unless the namesake has local
+# support (LOCAL_SUPPORT places the document names within LOCAL_KM, as San Francisco
+# has beside Pichari in a VRAEM story) or a qualifier ("Madrid, Cundinamarca").
+NAMESAKE_GAP, NAMESAKE_SPAN, NAMESAKE_MIN_PULL = 0.05, 0.15, 0.15
+LOCAL_KM, LOCAL_SUPPORT = 150.0, 2
+# Which readings a namesake is compared with: towns and regions with each other, ports
+# with ports and airports with airports (a cue word already chose between those kinds).
+_NAMESAKE_KINDS = {
+    PlaceKind.CITY: (PlaceKind.CITY, PlaceKind.REGION),
+    PlaceKind.REGION: (PlaceKind.CITY, PlaceKind.REGION),
+    PlaceKind.PORT: (PlaceKind.PORT,),
+    PlaceKind.AIRPORT: (PlaceKind.AIRPORT,),
+}
+
+
+def _namesake_pull(found: _Found, candidate: ScanCandidate, anchors: Sequence[_Anchor]) -> float:
+    rivals = _NAMESAKE_KINDS[candidate.kind]
+    lead = max(
+        (c.prior + c.fame for c in found.candidates if c.kind in rivals),
+        default=candidate.prior + candidate.fame,
+    )
+    gap = lead - candidate.prior - candidate.fame
+    if gap <= NAMESAKE_GAP:
+        return 1.0
+    phi, lam = math.radians(candidate.lat), math.radians(candidate.lon)
+    cos_phi = math.cos(phi)
+    limit = math.sin(LOCAL_KM / 12742.0) ** 2  # haversine term of LOCAL_KM
+    # Distinct places near the namesake: "Washington" and "District of Columbia" are one.
+    near: list[tuple[float, float]] = []
+    for key, phi2, lam2, cos_phi2 in anchors:
+        if key == found.key:
+            continue
+        h = math.sin((phi2 - phi) / 2) ** 2 + cos_phi * cos_phi2 * math.sin((lam2 - lam) / 2) ** 2
+        if h <= limit and all(
+            abs(phi2 - other_phi) + abs(lam2 - other_lam) * cos_phi2 > 0.005
+            for other_phi, other_lam in near
+        ):
+            near.append((phi2, lam2))
+    if len(near) >= LOCAL_SUPPORT:
+        return 1.0
+    return max(NAMESAKE_MIN_PULL, 1.0 - (gap - NAMESAKE_GAP) / NAMESAKE_SPAN)
+
+
 def _score(
     found: _Found,
     candidate: ScanCandidate,
@@ -706,7 +774,11 @@ def _score(
             proximity = focus
         else:
             proximity = _proximity(found, candidate, anchors) if anchors else 0.0
-    score = quality * (W_PRIOR * candidate.prior + W_FOCUS * focus + W_NEAR * proximity)
+    if candidate.kind in _NAMESAKE_KINDS and not found.allowed:
+        pull = _namesake_pull(found, candidate, anchors)
+        focus, proximity = focus * pull, proximity * pull
+    prior = candidate.prior + candidate.fame
+    score = quality * (W_PRIOR * prior + W_FOCUS * focus + W_NEAR * proximity)
     if found.allowed and candidate.pk not in found.allowed:
         score *= QUALIFIER_PENALTY  # "Athens, Greece" is not Athens, Georgia
     if found.list_kind is not None and candidate.kind is not found.list_kind:
@@ -771,6 +843,7 @@ def _recognise(document: Document, gaz: Gazetteer) -> tuple[list[_Found], dict[s
         end = _with_abbreviation_dot(text, end)
         if number not in matcher.not_place_ids:
             start, key = _drop_leading_word(text, start, end, key, matcher, gaz)
+            end, key = _drop_airport_word(text, end, key, matcher)
             number = matcher.index[key]
         surface = text[start:end]
         if number in matcher.not_place_ids:
@@ -1006,6 +1079,8 @@ def _resolve(
                     ((_score(item, c, countries, anchor_list), c) for c in item.candidates),
                     key=lambda pair: (-pair[0], pair[1].pk),
                 )
+                if item.cue is None and item.list_kind is None:
+                    scored = _prefer_town_in_namesake_region(scored, gaz)
             else:
                 scored = [(_score(item, item.candidates[0], countries, ()), item.candidates[0])]
             memo[token] = scored
@@ -1043,6 +1118,31 @@ def _resolve(
             )
         )
     return mentions
+
+
+def _prefer_town_in_namesake_region(scored: list[_Scored], gaz: Gazetteer) -> list[_Scored]:
+    """A bare name that is both a region and a town inside it ("Cusco", "Puno",
+    "Esmeraldas") reads as the town when the town is the likelier reading by itself: the
+    context cannot tell the two apart (they lie in one another), so the nearness of other
+    places to the region's label point must not decide. A cue word ("departamento de",
+    "Cusco region") or a list of regions still picks the region."""
+    top_score, top = scored[0]
+    if top.kind is not PlaceKind.REGION:
+        return scored
+    for score, town in scored[1:]:
+        if score < top_score * 0.8:
+            break
+        if (
+            town.kind is PlaceKind.CITY
+            and town.country == top.country
+            and (town.prior + town.fame) * town.name_type.quality
+            >= (top.prior + top.fame) * top.name_type.quality
+        ):
+            shape = gaz._place(top.pk).geometry
+            if shape is not None and shape.distance(_point(town.lon, town.lat)) <= 0.05:
+                rest = [pair for pair in scored if pair[1].pk not in (top.pk, town.pk)]
+                return [(top_score, town), (score, top), *rest]
+    return scored
 
 
 def find_demonyms(
