@@ -716,7 +716,7 @@ def _proximity(found: _Found, candidate: ScanCandidate, anchors: Sequence[_Ancho
 # prior, then less and less, down to NAMESAKE_MIN_PULL — unless the namesake has local
 # support (LOCAL_SUPPORT places the document names within LOCAL_KM, as San Francisco
 # has beside Pichari in a VRAEM story) or a qualifier ("Madrid, Cundinamarca").
-NAMESAKE_GAP, NAMESAKE_SPAN, NAMESAKE_MIN_PULL = 0.05, 0.15, 0.15
+NAMESAKE_GAP, NAMESAKE_SPAN, NAMESAKE_MIN_PULL = 0.05, 0.1, 0.15
 LOCAL_KM, LOCAL_SUPPORT = 150.0, 2
 # Which readings a namesake is compared with: towns and regions with each other, ports
 # with ports and airports with airports (a cue word already chose between those kinds).
@@ -909,7 +909,64 @@ def _recognise(document: Document, gaz: Gazetteer) -> tuple[list[_Found], dict[s
     for first, second in itertools.pairwise(found):
         if first.sentence == second.sentence:
             _qualify(text, first, second, gaz)
+    previous: _Found | None = None
+    for item in found:
+        if not item.allowed:
+            _qualify_by_country(text, item, previous, gaz)
+        previous = item
     return found, _focus_countries(found, context_countries)
+
+
+_POSSESSIVE = re.compile(r"['’]s[ \t]+$")
+_DEMONYM_CUE = re.compile(
+    r"(?:\b([^\W\d_]+)[ \t]+(?:department|province|state|region|port|city|town|airport)s?"
+    r"[ \t]+of(?:[ \t]+the)?|\b(?:departamento|provincia|estado|regi[oó]n|puerto|ciudad|"
+    r"aeropuerto)s?[ \t]+([^\W\d_]+)[ \t]+(?:de|del|de[ \t]+la))[ \t]+$"
+)
+
+
+def _qualify_by_country(
+    text: str, item: _Found, previous: _Found | None, gaz: Gazetteer
+) -> None:
+    """Keep the readings in the country a phrase names: "Peru's Putumayo province",
+    "el departamento colombiano de Putumayo", "the Bolivian department of Santa Cruz".
+    When no reading lies there, a curated name "X (Country)" is looked for (the
+    Peruvian province of Putumayo is the area "Putumayo (Peru)")."""
+    before = text[max(0, item.start - 60) : item.start]
+    code = None
+    if previous is not None and _POSSESSIVE.fullmatch(text[previous.end : item.start]):
+        best = max(previous.candidates, key=lambda c: c.prior)
+        if best.kind is PlaceKind.COUNTRY:
+            code, country_pk = best.country, best.pk
+    if code is None:
+        cue = _DEMONYM_CUE.search(before)
+        word = (cue.group(1) or cue.group(2)) if cue else None
+        code = _demonyms().get(scan_key(word)) if word else None
+        if code is None:
+            return
+        country_pk = None
+    inside = frozenset(
+        c.pk
+        for c in item.candidates
+        if c.country == code and c.kind not in (PlaceKind.COUNTRY, PlaceKind.CONTINENT)
+    )
+    if inside:
+        item.allowed = inside
+        return
+    if country_pk is None:
+        countries = [c for c in gaz._scan_candidates(code.lower()) if c.kind is PlaceKind.COUNTRY]
+        if not countries:
+            return
+        country_pk = countries[0].pk
+    country_name = gaz._place(country_pk).name
+    named = tuple(
+        c
+        for c in gaz._name_candidates(f"{text[item.start : item.end]} ({country_name})")
+        if c.country == code
+    )
+    if named:
+        item.candidates = named + item.candidates
+        item.allowed = frozenset(c.pk for c in named)
 
 
 _LIST_GOES_ON = re.compile(
