@@ -676,13 +676,14 @@ QUALIFIER_PENALTY, LIST_KIND_PENALTY = 0.35, 0.5
 _LISTED = re.compile(r"^\s*(?:,|;|y|e|and|or|o|as well as|así como)?\s*$")
 
 
-#: An anchor for proximity: (name key, latitude and longitude in radians, cos(latitude)).
-_Anchor = tuple[str, float, float, float]
+#: An anchor for proximity: (name key, latitude and longitude in radians, cos(latitude),
+#: weight as local support: 2 for a curated trafficking area such as the VRAEM, else 1).
+_Anchor = tuple[str, float, float, float, int]
 
 
-def _anchor(key: str, lat: float, lon: float) -> _Anchor:
+def _anchor(key: str, lat: float, lon: float, support: int = 1) -> _Anchor:
     phi = math.radians(lat)
-    return (key, phi, math.radians(lon), math.cos(phi))
+    return (key, phi, math.radians(lon), math.cos(phi), support)
 
 
 def _proximity(found: _Found, candidate: ScanCandidate, anchors: Sequence[_Anchor]) -> float:
@@ -693,7 +694,7 @@ def _proximity(found: _Found, candidate: ScanCandidate, anchors: Sequence[_Ancho
     cos_phi = math.cos(phi)
     sin = math.sin
     near = listed = 2.0  # haversine terms lie in [0, 1]
-    for key, phi2, lam2, cos_phi2 in anchors:
+    for key, phi2, lam2, cos_phi2, _ in anchors:
         if key == found.key:
             continue
         h = sin((phi2 - phi) / 2) ** 2 + cos_phi * cos_phi2 * sin((lam2 - lam) / 2) ** 2
@@ -714,8 +715,9 @@ def _proximity(found: _Found, candidate: ScanCandidate, anchors: Sequence[_Ancho
 # the far better-known reading of a name (Madrid, Cundinamarca against Madrid; Leticia,
 # Junín against Leticia, Amazonas): fully within NAMESAKE_GAP of the leading reading's
 # prior, then less and less, down to NAMESAKE_MIN_PULL — unless the namesake has local
-# support (LOCAL_SUPPORT places the document names within LOCAL_KM, as San Francisco
-# has beside Pichari in a VRAEM story) or a qualifier ("Madrid, Cundinamarca").
+# support (LOCAL_SUPPORT distinct places the document names within LOCAL_KM, as San
+# Francisco has beside Pichari in a VRAEM story; a curated area counts twice) or a
+# qualifier ("Madrid, Cundinamarca").
 NAMESAKE_GAP, NAMESAKE_SPAN, NAMESAKE_MIN_PULL = 0.05, 0.1, 0.15
 LOCAL_KM, LOCAL_SUPPORT = 150.0, 2
 # Which readings a namesake is compared with: towns and regions with each other, ports
@@ -742,7 +744,8 @@ def _namesake_pull(found: _Found, candidate: ScanCandidate, anchors: Sequence[_A
     limit = math.sin(LOCAL_KM / 12742.0) ** 2  # haversine term of LOCAL_KM
     # Distinct places near the namesake: "Washington" and "District of Columbia" are one.
     near: list[tuple[float, float]] = []
-    for key, phi2, lam2, cos_phi2 in anchors:
+    support = 0
+    for key, phi2, lam2, cos_phi2, weight in anchors:
         if key == found.key:
             continue
         h = math.sin((phi2 - phi) / 2) ** 2 + cos_phi * cos_phi2 * math.sin((lam2 - lam) / 2) ** 2
@@ -751,7 +754,8 @@ def _namesake_pull(found: _Found, candidate: ScanCandidate, anchors: Sequence[_A
             for other_phi, other_lam in near
         ):
             near.append((phi2, lam2))
-    if len(near) >= LOCAL_SUPPORT:
+            support += weight
+    if support >= LOCAL_SUPPORT:
         return 1.0
     return max(NAMESAKE_MIN_PULL, 1.0 - (gap - NAMESAKE_GAP) / NAMESAKE_SPAN)
 
@@ -1115,7 +1119,8 @@ def _resolve(
             continue
         best = max(item.candidates, key=lambda c: _score(item, c, countries, ()))
         if best.kind not in (PlaceKind.COUNTRY, PlaceKind.CONTINENT):
-            anchors[item.key] = _anchor(item.key, best.lat, best.lon)
+            weight = 2 if best.kind is PlaceKind.AREA else 1  # "San Francisco … the VRAEM"
+            anchors[item.key] = _anchor(item.key, best.lat, best.lon, weight)
     anchor_list = list(anchors.values())[:25]
     _agree_on_list_kinds(found, countries)
     memo: dict[tuple[Any, ...], list[_Scored]] = {}
