@@ -416,7 +416,7 @@ _AIRPORT_TAIL = re.compile(r"\s+(?:international\s+)?airport$")
 
 
 def _drop_airport_word(text: str, end: int, key: str, matcher: _Matcher) -> tuple[int, str]:
-    """"El Dorado airport", "Cairo airport": the place name alone, with "airport" left as
+    """The place name alone in "El Dorado airport", "Cairo airport", with "airport" left as
     the cue word after it (an airport's own name, "Jorge Chávez International Airport",
     is capitalised and kept whole)."""
     tail = _AIRPORT_TAIL.search(text[max(0, end - 30) : end])
@@ -498,9 +498,8 @@ _GENERIC_TAIL = frozenset(
     "valley valle region región department departamento province provincia river basin "
     "cuenca state estado airport aeropuerto airstrip port".split()
 )
-_WORTH_A_LOOK = _LEADING_LOWER | {"de", "del", "en", "y", "and", "of"} | set(
-    "provincia departamento estado ciudad region región province department state city".split()
-)
+_CUE_NOUNS = "provincia departamento estado ciudad region región province department state city"
+_WORTH_A_LOOK = _LEADING_LOWER | {"de", "del", "en", "y", "and", "of"} | set(_CUE_NOUNS.split())
 
 
 def _capitalised(surface: str) -> bool:
@@ -929,15 +928,14 @@ _DEMONYM_CUE = re.compile(
 )
 
 
-def _qualify_by_country(
-    text: str, item: _Found, previous: _Found | None, gaz: Gazetteer
-) -> None:
+def _qualify_by_country(text: str, item: _Found, previous: _Found | None, gaz: Gazetteer) -> None:
     """Keep the readings in the country a phrase names: "Peru's Putumayo province",
     "el departamento colombiano de Putumayo", "the Bolivian department of Santa Cruz".
     When no reading lies there, a curated name "X (Country)" is looked for (the
     Peruvian province of Putumayo is the area "Putumayo (Peru)")."""
     before = text[max(0, item.start - 60) : item.start]
-    code = None
+    code: str | None = None
+    country_pk: int | None = None
     if previous is not None and _POSSESSIVE.fullmatch(text[previous.end : item.start]):
         best = max(previous.candidates, key=lambda c: c.prior)
         if best.kind is PlaceKind.COUNTRY:
@@ -948,7 +946,6 @@ def _qualify_by_country(
         code = _demonyms().get(scan_key(word)) if word else None
         if code is None:
             return
-        country_pk = None
     inside = frozenset(
         c.pk
         for c in item.candidates

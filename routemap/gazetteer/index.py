@@ -257,8 +257,7 @@ def _scan_rows(record: PlaceRecord) -> list[tuple[str, str]]:
     """(scan key, lookup key) pairs by which the geoparser finds this place in text."""
     rows = []
     small_city = (
-        record.kind is PlaceKind.CITY
-        and (record.population or 0) < SCAN_ALTERNATES_MIN_POPULATION
+        record.kind is PlaceKind.CITY and (record.population or 0) < SCAN_ALTERNATES_MIN_POPULATION
     )
     for name, name_type in record.names:
         if name_type in (NameType.CODE, NameType.SERVED):
@@ -347,9 +346,10 @@ def _rank_airports_by_city(conn: sqlite3.Connection) -> None:
     ).fetchall()
     served: dict[int, tuple[float, int]] = {}
     for pk, lat, lon, prior, city_lat, city_lon, population in rows:
-        if _km(lat, lon, city_lat, city_lon) <= AIRPORT_CITY_KM:
-            if pk not in served or population > served[pk][1]:
-                served[pk] = (prior, population)
+        if _km(lat, lon, city_lat, city_lon) <= AIRPORT_CITY_KM and (
+            pk not in served or population > served[pk][1]
+        ):
+            served[pk] = (prior, population)
     updates = [
         (round(prior + AIRPORT_CITY_WEIGHT * min(1.0, math.log10(population) / 7.5), 6), pk)
         for pk, (prior, population) in served.items()
