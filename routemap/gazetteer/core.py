@@ -452,7 +452,7 @@ class Gazetteer:
             row[0]: row
             for chunk in _chunks(pks, 900)
             for row in self._query(
-                "SELECT pk, kind, lat, lon, country, population, importance + fame FROM places "
+                "SELECT pk, kind, lat, lon, country, population, importance FROM places "
                 f"WHERE pk IN ({','.join('?' * len(chunk))})",
                 chunk,
             )
