@@ -663,6 +663,8 @@ class _Found:
     # The kind most names of this one's list take ("Alberta, Manitoba, Ontario and …").
     list_kind: PlaceKind | None = None
     group: int = -1  # which list of names (siblings chained) this one belongs to
+    # The best-known reading's prior + fame among towns and regions, ports, airports.
+    leads: dict[PlaceKind, float] | None = None
 
 
 # How a candidate's score mixes its size and kind (prior), the countries the document is
@@ -730,11 +732,14 @@ _NAMESAKE_KINDS = {
 
 
 def _namesake_pull(found: _Found, candidate: ScanCandidate, anchors: Sequence[_Anchor]) -> float:
-    rivals = _NAMESAKE_KINDS[candidate.kind]
-    lead = max(
-        (c.prior + c.fame for c in found.candidates if c.kind in rivals),
-        default=candidate.prior + candidate.fame,
-    )
+    if found.leads is None:
+        leads: dict[PlaceKind, float] = {}
+        for c in found.candidates:
+            if c.kind in _NAMESAKE_KINDS:
+                group = _NAMESAKE_KINDS[c.kind][0]
+                leads[group] = max(leads.get(group, 0.0), c.prior + c.fame)
+        found.leads = leads
+    lead = found.leads.get(_NAMESAKE_KINDS[candidate.kind][0], 0.0)
     gap = lead - candidate.prior - candidate.fame
     if gap <= NAMESAKE_GAP:
         return 1.0
@@ -936,11 +941,18 @@ def _qualify_by_country(text: str, item: _Found, previous: _Found | None, gaz: G
     before = text[max(0, item.start - 60) : item.start]
     code: str | None = None
     country_pk: int | None = None
-    if previous is not None and _POSSESSIVE.fullmatch(text[previous.end : item.start]):
+    if (
+        previous is not None
+        and item.start - previous.end <= 4
+        and _POSSESSIVE.fullmatch(text[previous.end : item.start])
+    ):
         best = max(previous.candidates, key=lambda c: c.prior)
         if best.kind is PlaceKind.COUNTRY:
             code, country_pk = best.country, best.pk
     if code is None:
+        # Most mentions follow no "… of" / "… de": skip the pattern for them.
+        if not before.rstrip().endswith((" of", " the", " de", " del", " la")):
+            return
         cue = _DEMONYM_CUE.search(before)
         word = (cue.group(1) or cue.group(2)) if cue else None
         code = _demonyms().get(scan_key(word)) if word else None
