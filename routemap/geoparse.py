@@ -434,7 +434,12 @@ def _in_long_capitalised_run(text: str, start: int, end: int) -> bool:
     return words_before + words_after >= 2
 
 
-_LEADING_WORDS = re.compile(r"(?:el|la|los|las|the|de|del|en|y|and|of)\s+", re.IGNORECASE)
+_LEADING_WORDS = re.compile(
+    r"(?:el|la|los|las|the|de|del|en|y|and|of|(?:provincia|departamento|estado|ciudad|regi[oó]n|"
+    r"province|department|state|city)\s+(?:de|del|of)|aeropuerto(?:\s+internacional)?(?:\s+del?)?)"
+    r"\s+",
+    re.IGNORECASE,
+)
 
 
 def _drop_leading_word(
@@ -456,6 +461,20 @@ def _drop_leading_word(
     longer = max((c.prior for c in gaz._scan_candidates(key)), default=0.0)
     shorter = max((c.prior for c in gaz._scan_candidates(rest)), default=0.0)
     return (start + head.end(), rest) if shorter > longer + 0.1 else (start, key)
+
+
+_AIRPORT_TAIL = re.compile(r"\s+(?:international\s+)?airport$")
+
+
+def _drop_airport_word(text: str, end: int, key: str, matcher: _Matcher) -> tuple[int, str]:
+    """The place name alone in "El Dorado airport", "Cairo airport", with "airport" left as
+    the cue word after it (an airport's own name, "Jorge Chávez International Airport",
+    is capitalised and kept whole)."""
+    tail = _AIRPORT_TAIL.search(text[max(0, end - 30) : end])
+    if tail is None or not tail.group().strip().islower():
+        return end, key
+    rest = key[: -len(scan_key(tail.group()))].strip()
+    return (end - len(tail.group()), rest) if rest in matcher.index else (end, key)
 
 
 def _with_abbreviation_dot(text: str, end: int) -> int:
@@ -533,15 +552,17 @@ def _sentence_start(text: str, start: int) -> bool:
 
 
 _LEADING_LOWER = frozenset(
-    "aeropuerto puerto rio lago isla islas valle golfo bahia los las la el the".split()
+    "aeropuerto puerto rio lago isla islas valle golfo bahia los las la el the internacional "
+    "international de del".split()
 )
 
 
 _GENERIC_TAIL = frozenset(
     "valley valle region región department departamento province provincia river basin "
-    "cuenca state estado".split()
+    "cuenca state estado airport aeropuerto airstrip port".split()
 )
-_WORTH_A_LOOK = _LEADING_LOWER | {"de", "del", "en", "y", "and", "of"}
+_CUE_NOUNS = "provincia departamento estado ciudad region región province department state city"
+_WORTH_A_LOOK = _LEADING_LOWER | {"de", "del", "en", "y", "and", "of"} | set(_CUE_NOUNS.split())
 
 
 _LETTERS = re.compile(r"[^\W\d_]+")
@@ -613,8 +634,8 @@ _MONEY_OR_DATE = re.compile(r"\s*(?:\$|\d)")
 def _organisation_context(text: str, start: int, end: int) -> bool:
     """True when the name sits inside an organisation's or newspaper's name."""
     after = _next_word(text, end)
-    if _word_key(after) in _ORG_AFTER:
-        return True
+    if _word_key(after) in _ORG_AFTER and text[end : end + 1] in (" ", "\t", "\n", "-"):
+        return True  # "Sinaloa cartel", not "… and Alexandria, police said"
     if after[:1].isupper() and _word_key(after) in _ORG_AFTER_CAPITALISED:
         return True  # "United States Department of Agriculture", not "La Paz department"
     if _MONEY_OR_DATE.match(text[end : end + 3]):
@@ -738,6 +759,8 @@ class _Found:
     # The kind most names of this one's list take ("Alberta, Manitoba, Ontario and …").
     list_kind: PlaceKind | None = None
     group: int = -1  # which list of names (siblings chained) this one belongs to
+    # The best-known reading's prior + fame among towns and regions, ports, airports.
+    leads: dict[PlaceKind, float] | None = None
 
 
 # How a candidate's score mixes its size and kind (prior), the countries the document is
@@ -750,13 +773,14 @@ QUALIFIER_PENALTY, LIST_KIND_PENALTY = 0.35, 0.5
 _LISTED = re.compile(r"^\s*(?:,|;|y|e|and|or|o|as well as|así como)?\s*$")
 
 
-#: An anchor for proximity: (name key, latitude and longitude in radians, cos(latitude)).
-_Anchor = tuple[str, float, float, float]
+#: An anchor for proximity: (name key, latitude and longitude in radians, cos(latitude),
+#: weight as local support: 2 for a curated trafficking area such as the VRAEM, else 1).
+_Anchor = tuple[str, float, float, float, int]
 
 
-def _anchor(key: str, lat: float, lon: float) -> _Anchor:
+def _anchor(key: str, lat: float, lon: float, support: int = 1) -> _Anchor:
     phi = math.radians(lat)
-    return (key, phi, math.radians(lon), math.cos(phi))
+    return (key, phi, math.radians(lon), math.cos(phi), support)
 
 
 def _proximity(found: _Found, candidate: ScanCandidate, anchors: Sequence[_Anchor]) -> float:
@@ -768,7 +792,7 @@ def _proximity(found: _Found, candidate: ScanCandidate, anchors: Sequence[_Ancho
     sin = math.sin
     near = listed = 2.0  # haversine terms lie in [0, 1]
     own, siblings = found.key, found.siblings
-    for key, phi2, lam2, cos_phi2 in anchors:
+    for key, phi2, lam2, cos_phi2, _ in anchors:
         if key == own:
             continue
         h = sin((phi2 - phi) / 2) ** 2 + cos_phi * cos_phi2 * sin((lam2 - lam) / 2) ** 2
@@ -784,6 +808,58 @@ def _proximity(found: _Found, candidate: ScanCandidate, anchors: Sequence[_Ancho
             distance = 12742.0 * math.asin(min(1.0, math.sqrt(h)))
             proximity = max(proximity, math.exp(-distance / scale))
     return proximity
+
+
+# How far the document's countries and places may pull an obscure namesake away from
+# the far better-known reading of a name (Madrid, Cundinamarca against Madrid; Leticia,
+# Junín against Leticia, Amazonas): fully within NAMESAKE_GAP of the leading reading's
+# prior, then less and less, down to NAMESAKE_MIN_PULL — unless the namesake has local
+# support (LOCAL_SUPPORT distinct places the document names within LOCAL_KM, as San
+# Francisco has beside Pichari in a VRAEM story; a curated area counts twice) or a
+# qualifier ("Madrid, Cundinamarca").
+NAMESAKE_GAP, NAMESAKE_SPAN, NAMESAKE_MIN_PULL = 0.05, 0.1, 0.15
+LOCAL_KM, LOCAL_SUPPORT = 150.0, 2
+# Which readings a namesake is compared with: towns and regions with each other, ports
+# with ports and airports with airports (a cue word already chose between those kinds).
+_NAMESAKE_KINDS = {
+    PlaceKind.CITY: (PlaceKind.CITY, PlaceKind.REGION),
+    PlaceKind.REGION: (PlaceKind.CITY, PlaceKind.REGION),
+    PlaceKind.PORT: (PlaceKind.PORT,),
+    PlaceKind.AIRPORT: (PlaceKind.AIRPORT,),
+}
+
+
+def _namesake_pull(found: _Found, candidate: ScanCandidate, anchors: Sequence[_Anchor]) -> float:
+    if found.leads is None:
+        leads: dict[PlaceKind, float] = {}
+        for c in found.candidates:
+            if c.kind in _NAMESAKE_KINDS:
+                group = _NAMESAKE_KINDS[c.kind][0]
+                leads[group] = max(leads.get(group, 0.0), c.prior + c.fame)
+        found.leads = leads
+    lead = found.leads.get(_NAMESAKE_KINDS[candidate.kind][0], 0.0)
+    gap = lead - candidate.prior - candidate.fame
+    if gap <= NAMESAKE_GAP:
+        return 1.0
+    phi, lam = math.radians(candidate.lat), math.radians(candidate.lon)
+    cos_phi = math.cos(phi)
+    limit = math.sin(LOCAL_KM / 12742.0) ** 2  # haversine term of LOCAL_KM
+    # Distinct places near the namesake: "Washington" and "District of Columbia" are one.
+    near: list[tuple[float, float]] = []
+    support = 0
+    for key, phi2, lam2, cos_phi2, weight in anchors:
+        if key == found.key:
+            continue
+        h = math.sin((phi2 - phi) / 2) ** 2 + cos_phi * cos_phi2 * math.sin((lam2 - lam) / 2) ** 2
+        if h <= limit and all(
+            abs(phi2 - other_phi) + abs(lam2 - other_lam) * cos_phi2 > 0.005
+            for other_phi, other_lam in near
+        ):
+            near.append((phi2, lam2))
+            support += weight
+    if support >= LOCAL_SUPPORT:
+        return 1.0
+    return max(NAMESAKE_MIN_PULL, 1.0 - (gap - NAMESAKE_GAP) / NAMESAKE_SPAN)
 
 
 def _score(
@@ -804,7 +880,11 @@ def _score(
             proximity = focus
         else:
             proximity = _proximity(found, candidate, anchors) if anchors else 0.0
-    score = quality * (W_PRIOR * candidate.prior + W_FOCUS * focus + W_NEAR * proximity)
+    if candidate.kind in _NAMESAKE_KINDS and not found.allowed:
+        pull = _namesake_pull(found, candidate, anchors)
+        focus, proximity = focus * pull, proximity * pull
+    prior = candidate.prior + candidate.fame
+    score = quality * (W_PRIOR * prior + W_FOCUS * focus + W_NEAR * proximity)
     if found.allowed and candidate.pk not in found.allowed:
         score *= QUALIFIER_PENALTY  # "Athens, Greece" is not Athens, Georgia
     if found.list_kind is not None and candidate.kind is not found.list_kind:
@@ -916,6 +996,7 @@ def _recognise(document: Document, gaz: Gazetteer) -> tuple[list[_Found], dict[s
         end = _with_abbreviation_dot(text, end)
         if number not in not_place_ids:
             start, key = _drop_leading_word(text, start, end, key, matcher, gaz)
+            end, key = _drop_airport_word(text, end, key, matcher)
             number = matcher.index[key]
         surface = text[start:end]
         if number in not_place_ids:
@@ -984,7 +1065,69 @@ def _recognise(document: Document, gaz: Gazetteer) -> tuple[list[_Found], dict[s
     for first, second in itertools.pairwise(found):
         if first.sentence == second.sentence:
             _qualify(text, first, second, gaz)
+    previous: _Found | None = None
+    for item in found:
+        if not item.allowed:
+            _qualify_by_country(text, item, previous, gaz)
+        previous = item
     return found, _focus_countries(found, context_countries)
+
+
+_POSSESSIVE = re.compile(r"['’]s[ \t]+$")
+_DEMONYM_CUE = re.compile(
+    r"(?:\b([^\W\d_]+)[ \t]+(?:department|province|state|region|port|city|town|airport)s?"
+    r"[ \t]+of(?:[ \t]+the)?|\b(?:departamento|provincia|estado|regi[oó]n|puerto|ciudad|"
+    r"aeropuerto)s?[ \t]+([^\W\d_]+)[ \t]+(?:de|del|de[ \t]+la))[ \t]+$"
+)
+
+
+def _qualify_by_country(text: str, item: _Found, previous: _Found | None, gaz: Gazetteer) -> None:
+    """Keep the readings in the country a phrase names: "Peru's Putumayo province",
+    "el departamento colombiano de Putumayo", "the Bolivian department of Santa Cruz".
+    When no reading lies there, a curated name "X (Country)" is looked for (the
+    Peruvian province of Putumayo is the area "Putumayo (Peru)")."""
+    before = text[max(0, item.start - 60) : item.start]
+    code: str | None = None
+    country_pk: int | None = None
+    if (
+        previous is not None
+        and item.start - previous.end <= 4
+        and _POSSESSIVE.fullmatch(text[previous.end : item.start])
+    ):
+        best = max(previous.candidates, key=lambda c: c.prior)
+        if best.kind is PlaceKind.COUNTRY:
+            code, country_pk = best.country, best.pk
+    if code is None:
+        # Most mentions follow no "… of" / "… de": skip the pattern for them.
+        if not before.rstrip().endswith((" of", " the", " de", " del", " la")):
+            return
+        cue = _DEMONYM_CUE.search(before)
+        word = (cue.group(1) or cue.group(2)) if cue else None
+        code = _demonyms().get(scan_key(word)) if word else None
+        if code is None:
+            return
+    inside = frozenset(
+        c.pk
+        for c in item.candidates
+        if c.country == code and c.kind not in (PlaceKind.COUNTRY, PlaceKind.CONTINENT)
+    )
+    if inside:
+        item.allowed = inside
+        return
+    if country_pk is None:
+        countries = [c for c in gaz._scan_candidates(code.lower()) if c.kind is PlaceKind.COUNTRY]
+        if not countries:
+            return
+        country_pk = countries[0].pk
+    country_name = gaz._place(country_pk).name
+    named = tuple(
+        c
+        for c in gaz._name_candidates(f"{text[item.start : item.end]} ({country_name})")
+        if c.country == code
+    )
+    if named:
+        item.candidates = named + item.candidates
+        item.allowed = frozenset(c.pk for c in named)
 
 
 _LIST_GOES_ON = re.compile(
@@ -1133,7 +1276,8 @@ def _resolve(
             continue
         best = max(item.candidates, key=lambda c: _score(item, c, countries, ()))
         if best.kind not in (PlaceKind.COUNTRY, PlaceKind.CONTINENT):
-            anchors[item.key] = _anchor(item.key, best.lat, best.lon)
+            weight = 2 if best.kind is PlaceKind.AREA else 1  # "San Francisco … the VRAEM"
+            anchors[item.key] = _anchor(item.key, best.lat, best.lon, weight)
     anchor_list = list(anchors.values())[:25]
     _agree_on_list_kinds(found, countries)
     memo: dict[tuple[Any, ...], list[_Scored]] = {}
@@ -1154,6 +1298,8 @@ def _resolve(
                     ((_score(item, c, countries, anchor_list), c) for c in item.candidates),
                     key=lambda pair: (-pair[0], pair[1].pk),
                 )
+                if item.cue is None and item.list_kind is None:
+                    scored = _prefer_town_in_namesake_region(scored, gaz)
             else:
                 scored = [(_score(item, item.candidates[0], countries, ()), item.candidates[0])]
             memo[token] = scored
@@ -1191,6 +1337,31 @@ def _resolve(
             )
         )
     return mentions
+
+
+def _prefer_town_in_namesake_region(scored: list[_Scored], gaz: Gazetteer) -> list[_Scored]:
+    """A bare name that is both a region and a town inside it ("Cusco", "Puno",
+    "Esmeraldas") reads as the town when the town is the likelier reading by itself: the
+    context cannot tell the two apart (they lie in one another), so the nearness of other
+    places to the region's label point must not decide. A cue word ("departamento de",
+    "Cusco region") or a list of regions still picks the region."""
+    top_score, top = scored[0]
+    if top.kind is not PlaceKind.REGION:
+        return scored
+    for score, town in scored[1:]:
+        if score < top_score * 0.8:
+            break
+        if (
+            town.kind is PlaceKind.CITY
+            and town.country == top.country
+            and (town.prior + town.fame) * town.name_type.quality
+            >= (top.prior + top.fame) * top.name_type.quality
+        ):
+            shape = gaz._place(top.pk).geometry
+            if shape is not None and shape.distance(_point(town.lon, town.lat)) <= 0.05:
+                rest = [pair for pair in scored if pair[1].pk not in (top.pk, town.pk)]
+                return [(top_score, town), (score, top), *rest]
+    return scored
 
 
 def find_demonyms(

@@ -329,3 +329,45 @@ def test_gazetteer_pickles_for_worker_processes(gaz: Gazetteer) -> None:
 def test_places_returned_are_places(gaz: Gazetteer) -> None:
     for name in ("Peru", "Callao", "VRAEM", "Europe", "Ayacucho", "SPJC"):
         assert isinstance(gaz.resolve(name), Place)
+
+
+@pytest.mark.parametrize(
+    ("name", "kind", "expected"),
+    [
+        # An airport ranks by the size of the town it serves (airportsdata has no traffic).
+        ("El Dorado airport", "airport", "icao:SKBO"),
+        ("aeropuerto El Dorado", "airport", "icao:SKBO"),
+        ("Viru Viru", "airport", "icao:SLVR"),
+        ("aeropuerto de Viru Viru", "airport", "icao:SLVR"),
+        ("Schiphol airport", "airport", "icao:EHAM"),
+        # A port ranks by searoute's scheduled traffic and reach (San Antonio, Chile, not
+        # the Ibiza quay of that name).
+        ("San Antonio", "port", "locode:CLSAI"),
+        ("Moín", "port", "locode:CRMOB"),
+        # A national capital and a widely known town outrank their namesakes.
+        ("Madrid", "city", "geonames:3117735"),
+        ("Algeciras", "city", "geonames:2522013"),
+        ("Leticia", "city", "geonames:3676623"),
+        ("Mecca", "city", "geonames:104515"),
+    ],
+)
+def test_prominence_of_airports_ports_and_capitals(
+    gaz: Gazetteer, name: str, kind: str, expected: str
+) -> None:
+    assert gaz.resolve(name, kind=kind).id == expected
+
+
+def test_fame_ranks_namesakes_but_does_not_make_places(gaz: Gazetteer) -> None:
+    """Fame (capital, names in many languages) orders namesakes; the prior that decides
+    whether a word is a place at all stays the size-based one."""
+    madrid = gaz._scan_candidates("madrid")
+    spain = next(c for c in madrid if c.id == "geonames:3117735")
+    colombia = next(c for c in madrid if c.id == "geonames:3675707")
+    assert spain.fame > colombia.fame >= -0.05
+    assert spain.prior == pytest.approx(0.3 + 0.5 * math.log10(spain_population(gaz)) / 7.5)
+
+
+def spain_population(gaz: Gazetteer) -> int:
+    population = gaz.get("geonames:3117735").population
+    assert population is not None
+    return population

@@ -172,6 +172,30 @@ def test_context_resolves_ambiguous_names(text: str, surface: str, place_id: str
     assert place is not None and place.id == place_id
 
 
+def _context_cases() -> list[Any]:
+    cases = []
+    for number, case in enumerate(_load("context_cases.yaml")):
+        marks = [pytest.mark.xfail(reason=case["xfail"], strict=True)] if "xfail" in case else []
+        label = f"{number:02d}-{case['lang']}-{case['surface']}"
+        cases.append(pytest.param(case, marks=marks, id=label))
+    return cases
+
+
+@pytest.mark.parametrize("case", _context_cases())
+def test_context_cases(case: dict[str, Any]) -> None:
+    """tests/data/geoparse/context_cases.yaml: airports by common names, capitals and
+    ports against small namesakes, country qualifiers, towns named like their region."""
+    assert case["surface"] in case["text"], "the case's surface must occur in its text"
+    mentions = [m for m in geoparse(case["text"]) if m.text == case["surface"]]
+    if case["id"] is None:
+        # A name the gazetteer cannot hold (a river): no confident wrong answer.
+        assert all(m.place is None or m.score < 0.5 for m in mentions), mentions
+        return
+    assert mentions, f"{case['surface']!r} not found in {case['text']!r}"
+    place = mentions[0].place
+    assert place is not None and place.id == case["id"], mentions[0]
+
+
 @pytest.mark.parametrize(
     "text",
     [

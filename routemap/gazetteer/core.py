@@ -133,6 +133,7 @@ class ScanCandidate:
     lon: float
     country: str | None
     prior: float
+    fame: float = 0.0  # added to ``prior`` when ranking namesakes (not for recognition)
 
 
 class Gazetteer:
@@ -503,7 +504,8 @@ class Gazetteer:
             return cached
         rows = self._query(
             """
-            SELECT p.pk, p.id, MIN(n.type), p.kind, p.lat, p.lon, p.country, p.importance
+            SELECT p.pk, p.id, MIN(n.type), p.kind, p.lat, p.lon, p.country, p.importance,
+                p.fame
             FROM scan s JOIN names n ON n.norm = s.norm JOIN places p ON p.pk = n.pk
             WHERE s.key = ? AND n.type NOT IN (?, ?)
             GROUP BY p.pk ORDER BY p.importance DESC, p.pk
@@ -511,8 +513,8 @@ class Gazetteer:
             (key, int(NameType.CODE), int(NameType.SERVED)),
         )
         found = tuple(
-            ScanCandidate(pk, pid, NameType(t), PlaceKind(kind), lat, lon, country, prior)
-            for pk, pid, t, kind, lat, lon, country, prior in rows
+            ScanCandidate(pk, pid, NameType(t), PlaceKind(kind), lat, lon, country, prior, fame)
+            for pk, pid, t, kind, lat, lon, country, prior, fame in rows
         )
         if len(self._scan_cache) > 200_000:
             self._scan_cache.clear()
@@ -532,7 +534,7 @@ class Gazetteer:
         rows = {
             row[0]: row
             for row in self._query(
-                "SELECT pk, id, kind, lat, lon, country, importance FROM places "
+                "SELECT pk, id, kind, lat, lon, country, importance, fame FROM places "
                 f"WHERE pk IN ({','.join('?' * len(ranked))})",
                 [pk for pk, *_ in ranked],
             )
@@ -548,6 +550,7 @@ class Gazetteer:
                 rows[pk][4],
                 rows[pk][5],
                 rows[pk][6],
+                rows[pk][7],
             )
             for pk, *_ in ranked
         )

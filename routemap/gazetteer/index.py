@@ -33,7 +33,7 @@ from routemap.places import PlaceKind
 
 __all__ = ["SCHEMA_VERSION", "build_index", "default_index_path", "ensure_index", "index_key"]
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 #: Names short enough to be common words are left out of fuzzy matching.
 FUZZY_MIN_LENGTH = 4
@@ -52,7 +52,8 @@ CREATE TABLE places(
     country TEXT,
     population INTEGER,
     source TEXT NOT NULL,
-    importance REAL NOT NULL
+    importance REAL NOT NULL,
+    fame REAL NOT NULL DEFAULT 0
 );
 CREATE TABLE names(
     norm TEXT NOT NULL,
@@ -207,12 +208,13 @@ def _fill(
                 if record.kind is PlaceKind.REGION:
                     regions.append((pk, geom))
             counts[record.kind.value] = counts.get(record.kind.value, 0) + 1
-        conn.executemany("INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?)", place_rows)
+        conn.executemany("INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?,?)", place_rows)
         conn.executemany("INSERT OR IGNORE INTO names VALUES (?,?,?)", name_rows)
         conn.executemany("INSERT INTO geometries VALUES (?,?)", geometry_rows)
         conn.executemany("INSERT OR IGNORE INTO scan VALUES (?,?)", sorted(scan_rows))
     _add_aliases(conn, pk_of, aliases)
     _estimate_region_populations(conn, regions)
+    _rank_airports_by_city(conn)
     _fill_fuzzy(conn)
     return counts
 
@@ -229,6 +231,7 @@ def _place_row(pk: int, record: PlaceRecord) -> tuple[object, ...]:
         record.population,
         record.source,
         record.importance,
+        record.fame,
     )
 
 
@@ -253,8 +256,8 @@ _AIRPORT_WORDS = ("airport", "aeropuerto", "aeroporto", "airfield", "aerodrome",
 def _scan_rows(record: PlaceRecord) -> list[tuple[str, str]]:
     """(scan key, lookup key) pairs by which the geoparser finds this place in text."""
     rows = []
-    small_city = record.kind is PlaceKind.CITY and record.importance < importance(
-        PlaceKind.CITY, SCAN_ALTERNATES_MIN_POPULATION
+    small_city = (
+        record.kind is PlaceKind.CITY and (record.population or 0) < SCAN_ALTERNATES_MIN_POPULATION
     )
     for name, name_type in record.names:
         if name_type in (NameType.CODE, NameType.SERVED):
@@ -319,18 +322,62 @@ def _estimate_region_populations(
     conn.executemany("UPDATE places SET population=?, importance=? WHERE pk=?", updates)
 
 
+#: How far an airport may lie from the town it serves and still take its size (km).
+AIRPORT_CITY_KM = 60.0
+#: How much the size of the town an airport serves adds to the airport's prior.
+AIRPORT_CITY_WEIGHT = 0.1
+
+
+def _rank_airports_by_city(conn: sqlite3.Connection) -> None:
+    """airportsdata has no traffic figures: rank an airport by the population of the
+    town it serves (its ``city`` field, matched to a GeoNames town of that name in the
+    same country and nearby), so Bogotá's El Dorado outranks the Venezuelan and
+    Argentine airstrips of the same name."""
+    rows = conn.execute(
+        """
+        SELECT a.pk, a.lat, a.lon, a.importance, c.lat, c.lon, c.population
+        FROM places a
+        JOIN names sn ON sn.pk = a.pk AND sn.type = ?
+        JOIN names cn ON cn.norm = sn.norm AND cn.type <= ?
+        JOIN places c ON c.pk = cn.pk AND c.kind = 'city' AND c.country = a.country
+        WHERE a.kind = 'airport' AND c.population > 0
+        """,
+        (int(NameType.SERVED), int(NameType.ALTERNATE)),
+    ).fetchall()
+    served: dict[int, tuple[float, int]] = {}
+    for pk, lat, lon, prior, city_lat, city_lon, population in rows:
+        if _km(lat, lon, city_lat, city_lon) <= AIRPORT_CITY_KM and (
+            pk not in served or population > served[pk][1]
+        ):
+            served[pk] = (prior, population)
+    updates = [
+        (round(prior + AIRPORT_CITY_WEIGHT * min(1.0, math.log10(population) / 7.5), 6), pk)
+        for pk, (prior, population) in served.items()
+    ]
+    conn.executemany("UPDATE places SET importance=? WHERE pk=?", updates)
+
+
+def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    h = (
+        math.sin((phi2 - phi1) / 2) ** 2
+        + math.cos(phi1) * math.cos(phi2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    )
+    return 12742.0 * math.asin(min(1.0, math.sqrt(h)))
+
+
 def _fill_fuzzy(conn: sqlite3.Connection) -> None:
     """The names a misspelling may be corrected to: the own names (not the many foreign
     alternates) of notable places only, so a typo finds Cusco but nonsense finds nothing."""
-    min_city = importance(PlaceKind.CITY, FUZZY_MIN_POPULATION)
     rows = conn.execute(
         """
         SELECT n.norm, p.name FROM names n JOIN places p ON p.pk = n.pk
         WHERE n.type <= ? AND length(n.norm) >= ?
-          AND (p.kind NOT IN ('city', 'airport') OR p.importance >= ?)
+          AND (p.kind NOT IN ('city', 'airport')
+               OR (p.kind = 'city' AND p.population >= ?))
         ORDER BY p.importance DESC, p.pk
         """,
-        (int(NameType.ALIAS), FUZZY_MIN_LENGTH, min_city - 1e-9),
+        (int(NameType.ALIAS), FUZZY_MIN_LENGTH, FUZZY_MIN_POPULATION),
     ).fetchall()
     seen: dict[str, str] = {}
     for norm, display in rows:

@@ -43,20 +43,30 @@ def airport_name_variants(name: str) -> list[str]:
     """Shorter names people use for an airport.
 
     >>> airport_name_variants("Jorge Chavez International Airport")[-2:]
-    ['Aeropuerto Jorge Chavez', 'Aeropuerto Internacional Jorge Chavez']
-    >>> airport_name_variants("Amsterdam Airport Schiphol")
-    ['Schiphol']
+    ['Aeropuerto Internacional Jorge Chavez', 'Aeropuerto Internacional de Jorge Chavez']
+    >>> airport_name_variants("Amsterdam Airport Schiphol")[:3]
+    ['Schiphol', 'Schiphol Airport', 'Aeropuerto Schiphol']
     """
     variants = []
     base = airport_base_name(name)
-    if base and base != name:
-        variants += [base, base + " Airport", "Aeropuerto " + base]
-        if "international" in name.lower():
-            variants.append("Aeropuerto Internacional " + base)
     after = _AFTER_AIRPORT.search(name)
-    if after and not after.group(1).startswith("("):
-        variants.append(after.group(1).strip())
-    return [v for v in dict.fromkeys(variants) if len(v) >= 3]
+    if base and base != name:
+        variants.append(base)
+    elif after and not after.group(1).startswith("("):
+        base = after.group(1).strip()  # "Amsterdam Airport Schiphol": Schiphol
+        variants.append(base)
+    else:
+        base = ""
+    if base:
+        # The forms prose uses: "X airport", "aeropuerto (internacional) (de) X".
+        variants += [base + " Airport", "Aeropuerto " + base, "Aeropuerto de " + base]
+        if "international" in name.lower():
+            variants += [
+                base + " International Airport",
+                "Aeropuerto Internacional " + base,
+                "Aeropuerto Internacional de " + base,
+            ]
+    return [v for v in dict.fromkeys(variants) if len(v) >= 3 and v != name]
 
 
 class Airports(Source):

@@ -79,6 +79,10 @@ class PlaceRecord:
     names: tuple[tuple[str, NameType], ...]
     geometry: dict[str, Any] | None = None  # GeoJSON geometry, [lon, lat]
     importance: float = 0.0
+    # How much better known the place is than its size says (a national capital, a town
+    # with names in many languages): added to ``importance`` when ranking namesakes, but
+    # not when deciding whether a word is a place at all.
+    fame: float = 0.0
 
 
 class Source(ABC):

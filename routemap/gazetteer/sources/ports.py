@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -18,7 +19,7 @@ from routemap.gazetteer.sources.base import (
 )
 from routemap.places import PlaceKind
 
-__all__ = ["SeaPorts", "SearoutePort", "searoute_ports"]
+__all__ = ["SeaPorts", "SearoutePort", "port_importance", "searoute_ports"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,5 +76,20 @@ class SeaPorts(Source):
                 population=None,
                 source=self.label,
                 names=((port.name, NameType.PRIMARY), (port.code, NameType.CODE)),
-                importance=importance(PlaceKind.PORT, None),
+                importance=port_importance(port),
             )
+
+
+def port_importance(port: SearoutePort) -> float:
+    """A port's prior: searoute's scheduled-traffic flag and the number of countries it
+    sails to tell a hub (San Antonio, Chile: 18 countries) from a namesake quay (San
+    Antonio, Ibiza: none), within a narrow band that keeps a port below its town of the
+    same name when no cue word asks for a port.
+
+    >>> port_importance(SearoutePort("CLSAI", "San Antonio", 0, 0, True, 18)) > (
+    ...     port_importance(SearoutePort("ESSAA", "San Antonio", 0, 0, False, 0)))
+    True
+    """
+    base = importance(PlaceKind.PORT, None)
+    reach = min(1.0, math.log1p(port.reach) / math.log1p(30))
+    return round(base - 0.1 + 0.12 * reach + (0.03 if port.scheduled else 0.0), 4)
