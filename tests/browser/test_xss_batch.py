@@ -200,6 +200,17 @@ OPEN_SLICE_JS = r"""
     if (v instanceof L.Map)
       v.eachLayer((layer) => { if (!layers.includes(layer)) layers.push(layer); });
   }
+  // A popup or tooltip bound to a group (one per mode layer) serves each member in turn:
+  // give every member its own, with the group's content and options, as open_all_popups does.
+  for (const group of layers.filter((layer) => layer instanceof L.FeatureGroup)) {
+    const popup = group.getPopup(), tooltip = group.getTooltip();
+    group.eachLayer((member) => {
+      if (popup && !member.getPopup()) member.bindPopup(popup._content, popup.options);
+      if (tooltip && !member.getTooltip()) member.bindTooltip(tooltip._content, tooltip.options);
+    });
+    if (popup) group.unbindPopup();
+    if (tooltip) group.unbindTooltip();
+  }
   for (const layer of layers) {
     if (layer.closePopup) layer.closePopup();
     if (layer.closeTooltip) layer.closeTooltip();
