@@ -39,6 +39,7 @@ import json
 import math
 import os
 import re
+import secrets
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -344,14 +345,16 @@ def _geojson_text(routes: RouteSet) -> str:
     """The FeatureCollection with readable properties and one line of coordinates per
     feature (so a person can still find and edit the properties)."""
     collection = routes_to_geojson(routes)
+    # Placeholders no text in the file can forge (the token is never written), swapped
+    # for the compact coordinates in one pass: linear in the file, however many routes.
+    token = secrets.token_hex(16)
     coordinates: list[str] = []
     for feature in collection["features"]:
-        placeholder = f"@@coordinates-{len(coordinates)}@@"
+        placeholder = f"@@{token}-{len(coordinates)}@@"
         coordinates.append(json.dumps(feature["geometry"]["coordinates"], separators=(",", ":")))
         feature["geometry"]["coordinates"] = placeholder
     text = json.dumps(collection, ensure_ascii=False, indent=2)
-    for i, compact in enumerate(coordinates):
-        text = text.replace(f'"@@coordinates-{i}@@"', compact, 1)
+    text = re.sub(f'"@@{token}-(\\d+)@@"', lambda m: coordinates[int(m[1])], text)
     return text + "\n"
 
 

@@ -138,6 +138,21 @@ def test_round_trip(routes: RouteSet, tmp_path: Path, suffix: str) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == [f"routes{suffix}"]  # no leftovers
 
 
+def test_geojson_text_that_looks_like_a_placeholder_round_trips(
+    routes: RouteSet, tmp_path: Path
+) -> None:
+    # The writer swaps placeholders for coordinates; a field spelling one must stay text.
+    import dataclasses
+
+    forged = RouteSet(
+        [
+            dataclasses.replace(route, commodity=f"@@coordinates-{i + 1}@@")
+            for i, route in enumerate(routes)
+        ]
+    )
+    assert read_routes(forged.write(tmp_path / "forged.geojson")) == forged
+
+
 @pytest.mark.skipif(not HAS_PYARROW, reason="pyarrow is not installed")
 def test_round_trip_geoparquet(routes: RouteSet, tmp_path: Path) -> None:
     path = routes.write(tmp_path / "routes.parquet")
