@@ -72,14 +72,18 @@ _LAZY = {
     "Document": "routemap.text",
     "DocumentError": "routemap.text",
     "read_document": "routemap.text",
+    "save_png": "routemap.render.png",
 }
 
 
 def __getattr__(name: str) -> Any:
+    import importlib
+
+    if name == "render":  # the package, which is callable: routemap.render(routes)
+        return importlib.import_module("routemap.render")
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'routemap' has no attribute {name!r}")
-    import importlib
 
     value = getattr(importlib.import_module(module), name)
     globals()[name] = value
@@ -121,5 +125,7 @@ __all__ = [
     "parse_quantity",
     "read_document",
     "read_routes",
+    "render",
+    "save_png",
     "write_routes",
 ]

@@ -98,6 +98,22 @@ def geojson_layers(fmap: folium.Map) -> dict[str, folium.GeoJson]:
 # -- layers, styles, arrows --------------------------------------------------------------------
 
 
+def test_routemap_render_and_save_png_at_the_top_level() -> None:
+    import routemap
+    import routemap.render.png
+
+    assert page_of(routemap.render(sample(), title="t")) == page_of(
+        routemap.render.render(sample(), title="t")
+    )
+    assert routemap.save_png is routemap.render.png.save_png
+    with pytest.raises(AttributeError, match="no attribute 'rendr'"):
+        routemap.rendr  # noqa: B018
+
+
+def test_thin_legs_are_clickable_a_few_pixels_either_side() -> None:
+    assert '"renderer": L.canvas({tolerance: 4})' in page_of(render(sample()))
+
+
 def test_one_geojson_layer_per_mode_with_places_and_areas() -> None:
     fmap = render(sample(), title="Sample")
     layers = geojson_layers(fmap)

@@ -4,7 +4,17 @@
 citing sentences, sources footer); :func:`offline_map` and :func:`places_map` are the
 offline base and the map of places the CLI draws; :func:`save_html` writes a page
 atomically.
+
+The package itself is callable, so ``routemap.render(routes)`` is ``render(routes)``:
+
+>>> import routemap.render
+>>> routemap.render.__call__.__doc__.splitlines()[0]
+'``routemap.render(routes, ...)``: the same as :func:`routemap.render.render`.'
 """
+
+import sys
+import types
+from typing import Any
 
 from routemap.render.core import LAYER_KEYS, render
 from routemap.render.ids import deterministic_ids
@@ -26,3 +36,12 @@ __all__ = [
     "safe_json",
     "save_html",
 ]
+
+
+class _CallableModule(types.ModuleType):
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        """``routemap.render(routes, ...)``: the same as :func:`routemap.render.render`."""
+        return render(*args, **kwargs)
+
+
+sys.modules[__name__].__class__ = _CallableModule

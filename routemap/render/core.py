@@ -428,6 +428,8 @@ def _render(
     counter = state.counter if state is not None else itertools.count(1)
     with deterministic_ids(counter):
         if m is None:
+            from folium import JsCode
+
             span = (min(drawing.lons, default=0.0), max(drawing.lons, default=0.0))
             fmap = _base_map(
                 title=title or DEFAULT_TITLE,
@@ -436,6 +438,8 @@ def _render(
                 basemap_tolerance=BASEMAP_DEGREES,
                 lon_span=span,
                 prefer_canvas=True,  # one canvas draws thousands of legs; SVG would not
+                # Thin legs are clickable a few pixels either side, as SVG strokes feel.
+                renderer=JsCode("L.canvas({tolerance: 4})"),
             )
         else:
             fmap = m
