@@ -16,7 +16,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -127,13 +126,13 @@ def test_damaged_utf16_names_the_file(tmp_path: Path) -> None:
         routemap.read_document(path)
 
 
-def test_ten_thousand_mentions_finish_quickly(tmp_path: Path) -> None:
+def test_ten_thousand_mentions_are_all_found(tmp_path: Path) -> None:
+    # Speed is the benchmarks' business (no timed tests); this was quadratic once
+    # (Document.sentence_index rebuilt the list of sentence starts per call).
     document = routemap.read_document(_write_article(tmp_path, "many-mentions.txt"))
-    start = time.perf_counter()
     mentions = routemap.geoparse(document)
     assert len(mentions) == 10_000
-    # Was quadratic (Document.sentence_index rebuilt the list of sentence starts per call).
-    assert time.perf_counter() - start < 8
+    assert len({m.start for m in mentions}) == 10_000
 
 
 def test_merge_finds_duplicates_without_comparing_every_pair(
