@@ -1210,43 +1210,23 @@ def _chain_claims(roles: Sequence[_Role], origins: list[Place], index: int) -> l
             broad = [h for h in hubs if h.kind not in _POINT_KINDS]
             if broad and pending.destinations:
                 claims.append(pending)  # the leg to a country is a route of its own
-            if len(hubs) == 1:
-                chain_transits = [*chain_transits, hubs[0], *transits]
-                pending = _Claim(
+            # Every hub but the last sends on a route of its own; the last one's goes on.
+            sent_on = [
+                _Claim(
                     [*chain_origins],
-                    [*chain_transits],
+                    [*chain_transits, hub, *transits],
                     goals,
                     Mode.UNKNOWN,
                     [index],
                     0.75,
                     mode_hint=then_mode,
-                    notes=[f"sent on from {hubs[0].name}"],
+                    notes=[f"sent on from {hub.name}"],
                 )
-            else:
-                for hub in hubs[:-1]:
-                    claims.append(
-                        _Claim(
-                            [*chain_origins],
-                            [*chain_transits, hub, *transits],
-                            goals,
-                            Mode.UNKNOWN,
-                            [index],
-                            0.75,
-                            mode_hint=then_mode,
-                            notes=[f"sent on from {hub.name}"],
-                        )
-                    )
-                chain_transits = [*chain_transits, hubs[-1], *transits]
-                pending = _Claim(
-                    [*chain_origins],
-                    [*chain_transits],
-                    goals,
-                    Mode.UNKNOWN,
-                    [index],
-                    0.75,
-                    mode_hint=then_mode,
-                    notes=[f"sent on from {hubs[-1].name}"],
-                )
+                for hub in hubs
+            ]
+            claims.extend(sent_on[:-1])
+            chain_transits = [*chain_transits, hubs[-1], *transits]
+            pending = sent_on[-1]
         hubs, mode = goals, then_mode
     if pending.destinations:
         claims.append(pending)

@@ -308,6 +308,23 @@ PAINTED_JS = r"""
 }
 """
 
+# A popup or tooltip bound to a group serves each member in turn, one at a time: give
+# every member its own, with the group's content (the same function, called with the
+# member) and options, so that all of them can be open at once.
+SPREAD_GROUP_BINDINGS_JS = r"""
+((L, layers) => {
+  for (const group of layers.filter((layer) => layer instanceof L.FeatureGroup)) {
+    const popup = group.getPopup(), tooltip = group.getTooltip();
+    group.eachLayer((member) => {
+      if (popup && !member.getPopup()) member.bindPopup(popup._content, popup.options);
+      if (tooltip && !member.getTooltip()) member.bindTooltip(tooltip._content, tooltip.options);
+    });
+    if (popup) group.unbindPopup();
+    if (tooltip) group.unbindTooltip();
+  }
+})
+"""
+
 OPEN_ALL_JS = r"""
 (() => {
   const L = window.L;
@@ -321,20 +338,7 @@ OPEN_ALL_JS = r"""
   for (const map of maps) {
     const layers = [];
     map.eachLayer((layer) => layers.push(layer));
-    // A popup or tooltip bound to a group serves each member in turn, one at a time:
-    // give every member its own, with the group's content (the same function, called
-    // with the member) and options, so that all of them can be open at once.
-    for (const group of layers.filter((layer) => layer instanceof L.FeatureGroup)) {
-      const popup = group.getPopup(), tooltip = group.getTooltip();
-      group.eachLayer((member) => {
-        if (popup && !member.getPopup()) member.bindPopup(popup._content, popup.options);
-        if (tooltip && !member.getTooltip()) {
-          member.bindTooltip(tooltip._content, tooltip.options);
-        }
-      });
-      if (popup) group.unbindPopup();
-      if (tooltip) group.unbindTooltip();
-    }
+    (SPREAD_GROUP_BINDINGS)(L, layers);
     for (const layer of layers) {
       const popup = layer.getPopup && layer.getPopup();
       if (popup) {
@@ -350,7 +354,7 @@ OPEN_ALL_JS = r"""
   }
   return opened;
 })()
-"""
+""".replace("(SPREAD_GROUP_BINDINGS)", SPREAD_GROUP_BINDINGS_JS.strip())
 
 INJECTED_JS = r"""
 (() => {

@@ -31,7 +31,7 @@ import routemap
 import routemap.export
 from routemap.cli import main
 
-from .browserkit import RecordingPage, collapse, require_render
+from .browserkit import SPREAD_GROUP_BINDINGS_JS, RecordingPage, collapse, require_render
 from .test_xss import MODES, PAYLOADS, assert_safe, page_text, visible
 
 # Payloads that can be part of a file name (no "/" or NUL), short enough for one.
@@ -200,17 +200,7 @@ OPEN_SLICE_JS = r"""
     if (v instanceof L.Map)
       v.eachLayer((layer) => { if (!layers.includes(layer)) layers.push(layer); });
   }
-  // A popup or tooltip bound to a group (one per mode layer) serves each member in turn:
-  // give every member its own, with the group's content and options, as open_all_popups does.
-  for (const group of layers.filter((layer) => layer instanceof L.FeatureGroup)) {
-    const popup = group.getPopup(), tooltip = group.getTooltip();
-    group.eachLayer((member) => {
-      if (popup && !member.getPopup()) member.bindPopup(popup._content, popup.options);
-      if (tooltip && !member.getTooltip()) member.bindTooltip(tooltip._content, tooltip.options);
-    });
-    if (popup) group.unbindPopup();
-    if (tooltip) group.unbindTooltip();
-  }
+  (SPREAD_GROUP_BINDINGS)(L, layers);  // one popup per leg, as open_all_popups does
   for (const layer of layers) {
     if (layer.closePopup) layer.closePopup();
     if (layer.closeTooltip) layer.closeTooltip();
@@ -230,7 +220,7 @@ OPEN_SLICE_JS = r"""
   }
   return [opened, layers.length];
 })
-"""
+""".replace("(SPREAD_GROUP_BINDINGS)", SPREAD_GROUP_BINDINGS_JS.strip())
 
 
 def shown_text(page: RecordingPage) -> str:
