@@ -13,6 +13,8 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from routemap.errors import GazetteerBuildError
+
 if TYPE_CHECKING:
     from routemap.gazetteer import Candidate
 
@@ -230,6 +232,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _build(args, parser)
     except KeyboardInterrupt:
         return 130
+    except GazetteerBuildError as exc:  # the setup, not any one input: nothing could run
+        print(f"routemap: error: {exc}", file=sys.stderr)
+        return 2
     parser.error(f"unknown command {args.command}")
     return 2  # pragma: no cover - parser.error exits
 

@@ -385,14 +385,12 @@ def _as_nobody() -> list[str]:
 
 
 def _run_as_nobody(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    from routemap.gazetteer.index import default_index_path
-
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "HOME": str(folder),
         "LANG": "C.UTF-8",
-        # The index the parent uses, when nobody may read it (else the child builds one).
-        "ROUTEMAP_CACHE_DIR": str(default_index_path().parent),
+        # nobody's own cache: root's (~/.cache under a 0700 /root) is out of its reach.
+        "ROUTEMAP_CACHE_DIR": str(folder / "cache"),
     }
     return subprocess.run(
         [*_as_nobody(), sys.executable, *args],
@@ -412,6 +410,7 @@ def _nobodys_folder() -> Iterator[Path]:
     try:
         folder.chmod(0o755)
         os.chown(folder, NOBODY, NOBODY)
+        _share_the_index(folder / "cache")
         probe = _run_as_nobody(folder, "-c", "import routemap.cli")
         if probe.returncode != 0:
             pytest.skip(f"the user nobody cannot run this Python: {probe.stderr[-200:]}")
@@ -420,6 +419,19 @@ def _nobodys_folder() -> Iterator[Path]:
         for path in [folder, *folder.rglob("*")]:
             path.chmod(0o700)
         shutil.rmtree(folder)
+
+
+def _share_the_index(cache: Path) -> None:
+    """Copy the parent's built index where nobody may read it (saves a rebuild)."""
+    from routemap.gazetteer.index import default_index_path
+
+    cache.mkdir(mode=0o755)
+    index = default_index_path()
+    if index.is_file():
+        shutil.copyfile(index, cache / index.name)
+        (cache / index.name).chmod(0o644)
+    for item in (cache, *cache.iterdir()):
+        os.chown(item, NOBODY, NOBODY)
 
 
 def _unreadable_folder_as_nobody() -> None:

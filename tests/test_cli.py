@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -62,6 +63,19 @@ def test_python_dash_m_and_version() -> None:
     )
     assert done.returncode == 0
     assert json.loads(done.stdout)["place"]["id"] == "iso3166:US"
+
+
+def test_an_unusable_cache_folder_is_a_clear_error(tmp_path: Path) -> None:
+    in_the_way = tmp_path / "cache"
+    in_the_way.write_text("a file where the cache folder should be", encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "routemap", "resolve", "Lima"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "ROUTEMAP_CACHE_DIR": str(in_the_way / "routemap")},
+    )
+    assert done.returncode == 2
+    assert "ROUTEMAP_CACHE_DIR" in done.stderr and "Traceback" not in done.stderr
 
 
 def test_extract_then_render_the_review_file(tmp_path: Path) -> None:

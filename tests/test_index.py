@@ -106,3 +106,13 @@ def test_alias_file_errors_name_the_line(tmp_path: Path) -> None:
 def test_shipped_aliases_all_point_at_indexed_places(gaz: Gazetteer) -> None:
     for alias in read_aliases():
         assert gaz.get(alias.target).id == alias.target
+
+
+def test_a_cache_folder_that_cannot_be_made_says_what_to_do(tmp_path: Path) -> None:
+    in_the_way = tmp_path / "cache"
+    in_the_way.write_text("a file where the cache folder should be", encoding="utf-8")
+    target = in_the_way / "gazetteer.sqlite"
+    assert not is_complete(target)
+    with pytest.raises(GazetteerBuildError, match="ROUTEMAP_CACHE_DIR") as info:
+        ensure_index(target)
+    assert str(in_the_way) in str(info.value)

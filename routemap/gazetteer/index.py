@@ -103,21 +103,28 @@ def ensure_index(
     path = path or default_index_path()
     if is_complete(path):
         return path
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with _lock(path.with_name(path.name + ".lock")):
-        if not is_complete(path):  # another process may have finished it meanwhile
-            build_index(path, progress=progress)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with _lock(path.with_name(path.name + ".lock")):
+            if not is_complete(path):  # another process may have finished it meanwhile
+                build_index(path, progress=progress)
+    except OSError as exc:
+        # Typically a cache folder owned by another user (a shared home, sudo, a service).
+        raise GazetteerBuildError(
+            f"cannot build the gazetteer index in {path.parent}: "
+            f"{exc.strerror or exc}; set ROUTEMAP_CACHE_DIR to a folder you can write"
+        ) from exc
     return path
 
 
 def is_complete(path: Path) -> bool:
     """True when ``path`` is an index whose build finished."""
-    if not path.is_file():
-        return False
     try:
+        if not path.is_file():  # raises, not False, when a folder above is not searchable
+            return False
         with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
             row = conn.execute("SELECT value FROM meta WHERE key='complete'").fetchone()
-    except sqlite3.Error:
+    except (sqlite3.Error, OSError):
         return False
     return row is not None and row[0] == "1"
 
