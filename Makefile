@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test lint index data clean
+.PHONY: demo test lint index data clean screenshot
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,11 @@ demo: $(VENV)/.installed index
 
 test: $(VENV)/.installed-test index
 	$(BIN)/python -m pytest
+
+# Refresh docs/seed-map.png (the README's screenshot) from the browser test; needs Chromium.
+screenshot: $(VENV)/.installed-test index
+	ROUTEMAP_REFRESH_SCREENSHOT=1 $(BIN)/python -m pytest -q \
+		tests/browser/test_map_in_browser.py::test_seed_map_opens_offline_and_clean
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check routemap tests benchmarks gazetteer
