@@ -28,6 +28,7 @@ __all__ = [
     "data_path",
     "importance",
     "is_code",
+    "main_landmass",
     "package_file",
     "package_version",
     "read_data_geojson",
@@ -163,23 +164,90 @@ def package_file(package: str, *parts: str) -> Path:
     return Path(next(iter(spec.submodule_search_locations)), *parts)
 
 
+#: Islands within this distance of a country's largest part (chained: island to island)
+#: count as its main landmass: Canada's Arctic archipelago and New Zealand's two islands
+#: do, Alaska, Hawaii and France's overseas departments do not.
+MAINLAND_GAP_KM = 300.0
+#: How far inside its outline a country's point is put when its centroid falls outside
+#: (Vietnam's S-curve, an archipelago's sea): about 25 km, so the marker sits on land.
+INSET_DEGREES = 0.25
+
+
 def representative_point(geometry: dict[str, Any]) -> tuple[float, float]:
-    """(lat, lon) of the centroid of the largest part of a GeoJSON polygon, or a point
-    inside it (polylabel) when the centroid falls outside.
+    """(lat, lon) of the centre of a country: the equal-area centroid of its main landmass
+    (:func:`main_landmass`), moved to the nearest point well inside the country when it
+    falls outside (then polylabel for a country too small to move inside).
 
     The centroid is where gazetteers and encyclopaedias conventionally put a country
-    (GeoNames, Wikipedia); polylabel alone drifts toward the widest interior.
+    (GeoNames, Wikipedia: Canada near 60,-95, Argentina near -34,-64); an equal-area one,
+    because a centroid in degrees drifts toward the poles, and of the main landmass, so
+    that neither the largest part alone (Canada without its Arctic islands) nor far-off
+    territories (the United States with Alaska and Hawaii) pull it aside. polylabel
+    alone drifts toward the widest interior (Vietnam's north).
     """
     from shapely.geometry import shape
-    from shapely.ops import polylabel
+    from shapely.ops import nearest_points, polylabel
 
     geom = shape(geometry)
-    if geom.geom_type == "MultiPolygon":
-        geom = max(geom.geoms, key=lambda part: part.area)
-    point = geom.centroid
-    if not geom.contains(point):
-        point = polylabel(geom, tolerance=0.01)
+    main = main_landmass(geom)
+    point = _equal_area_centroid(main)
+    if not main.contains(point):
+        inner = main.buffer(-INSET_DEGREES)
+        if inner.is_empty:
+            largest = max(getattr(main, "geoms", [main]), key=_true_area)
+            point = polylabel(largest, tolerance=0.01)
+        else:
+            point = nearest_points(inner, point)[0]
     return (round(point.y, 4), round(point.x, 4))
+
+
+def _true_area(geom: Any) -> float:
+    """Area in square degrees scaled by cos(latitude): proportional to the true area."""
+    return float(geom.area) * math.cos(math.radians(geom.centroid.y))
+
+
+def main_landmass(geom: Any) -> Any:
+    """The largest part of a (Multi)Polygon with every part within MAINLAND_GAP_KM of it,
+    directly or through other such parts."""
+    import shapely
+
+    parts = list(getattr(geom, "geoms", [geom]))
+    largest = max(parts, key=_true_area)
+    kept, rest = [largest], [p for p in parts if p is not largest]
+    grew = True
+    while grew and rest:
+        grew = False
+        for part in list(rest):
+            # The gap in degrees of longitude grows toward the poles.
+            reach = MAINLAND_GAP_KM / 111.2 / max(0.3, math.cos(math.radians(part.centroid.y)))
+            if any(part.distance(k) <= reach for k in kept):
+                kept.append(part)
+                rest.remove(part)
+                grew = True
+    return shapely.MultiPolygon(kept) if len(kept) > 1 else largest
+
+
+def _equal_area_centroid(geom: Any) -> Any:
+    """The centroid of ``geom`` in a Lambert azimuthal equal-area projection centred on
+    it, as a lon/lat point."""
+    import shapely
+    from pyproj import Transformer
+
+    guess = geom.centroid
+    laea = f"+proj=laea +lat_0={guess.y} +lon_0={guess.x} +datum=WGS84"
+    forward = Transformer.from_crs("EPSG:4326", laea, always_xy=True)
+    backward = Transformer.from_crs(laea, "EPSG:4326", always_xy=True)
+    projected = shapely.transform(geom, lambda xy: _apply(forward, xy))
+    centre = projected.centroid
+    lon, lat = backward.transform(centre.x, centre.y)
+    return shapely.Point(lon, lat)
+
+
+def _apply(transformer: Any, xy: Any) -> Any:
+    import numpy as np
+
+    x, y = transformer.transform(xy[:, 0], xy[:, 1])
+    return np.column_stack([x, y])
 
 
 def data_path(name: str) -> Any:
