@@ -219,7 +219,7 @@ def test_region_abbreviations_from_natural_earth(gaz: Gazetteer, name: str, regi
 
 
 def test_region_points_are_inside_their_regions(gaz: Gazetteer) -> None:
-    """Admin-1 points are Natural Earth's label points, kept only inside the region."""
+    """Admin-1 points are the centres of their polygons, moved inside where they fall out."""
     import shapely
 
     regions = gaz.places(kind="region", country="PE") + gaz.places(kind="region", country="US")

@@ -168,22 +168,22 @@ def package_file(package: str, *parts: str) -> Path:
 #: count as its main landmass: Canada's Arctic archipelago and New Zealand's two islands
 #: do, Alaska, Hawaii and France's overseas departments do not.
 MAINLAND_GAP_KM = 300.0
-#: How far inside its outline a country's point is put when its centroid falls outside
+#: How far inside its outline a place's point is put when its centroid falls outside
 #: (Vietnam's S-curve, an archipelago's sea): about 25 km, so the marker sits on land.
 INSET_DEGREES = 0.25
 
 
 def representative_point(geometry: dict[str, Any]) -> tuple[float, float]:
-    """(lat, lon) of the centre of a country: the equal-area centroid of its main landmass
-    (:func:`main_landmass`), moved to the nearest point well inside the country when it
-    falls outside (then polylabel for a country too small to move inside).
+    """(lat, lon) of the centre of a country or region: the equal-area centroid of its
+    main landmass (:func:`main_landmass`), moved to the nearest point well inside it when
+    it falls outside (polylabel for a place too small to move inside).
 
-    The centroid is where gazetteers and encyclopaedias conventionally put a country
-    (GeoNames, Wikipedia: Canada near 60,-95, Argentina near -34,-64); an equal-area one,
-    because a centroid in degrees drifts toward the poles, and of the main landmass, so
-    that neither the largest part alone (Canada without its Arctic islands) nor far-off
-    territories (the United States with Alaska and Hawaii) pull it aside. polylabel
-    alone drifts toward the widest interior (Vietnam's north).
+    The centroid is where gazetteers and encyclopaedias conventionally put a country or
+    region (Wikipedia: Canada at 60,-95, Argentina at -34,-64, Queensland at -23,143); an
+    equal-area one, because a centroid in degrees drifts toward the poles, and of the main
+    landmass, so that neither the largest part alone (Canada without its Arctic islands)
+    nor far-off territories (the United States with Alaska and Hawaii) pull it aside.
+    polylabel alone drifts toward the widest interior (Vietnam's north).
     """
     from shapely.geometry import shape
     from shapely.ops import nearest_points, polylabel
@@ -228,26 +228,36 @@ def main_landmass(geom: Any) -> Any:
 
 
 def _equal_area_centroid(geom: Any) -> Any:
-    """The centroid of ``geom`` in a Lambert azimuthal equal-area projection centred on
-    it, as a lon/lat point."""
+    """The centroid of ``geom`` on a Lambert azimuthal equal-area map centred on it (a
+    close stand-in for its centre of mass on the sphere), as a lon/lat point. The
+    spherical formulas are applied with numpy: building a pyproj transformer per region
+    would cost seconds over thousands of regions."""
+    import numpy as np
     import shapely
-    from pyproj import Transformer
 
     guess = geom.centroid
-    laea = f"+proj=laea +lat_0={guess.y} +lon_0={guess.x} +datum=WGS84"
-    forward = Transformer.from_crs("EPSG:4326", laea, always_xy=True)
-    backward = Transformer.from_crs(laea, "EPSG:4326", always_xy=True)
-    projected = shapely.transform(geom, lambda xy: _apply(forward, xy))
-    centre = projected.centroid
-    lon, lat = backward.transform(centre.x, centre.y)
-    return shapely.Point(lon, lat)
+    lam0, phi0 = math.radians(guess.x), math.radians(guess.y)
+    sin0, cos0 = math.sin(phi0), math.cos(phi0)
 
+    def forward(xy: Any) -> Any:
+        lam, phi = np.radians(xy[:, 0]) - lam0, np.radians(xy[:, 1])
+        k = np.sqrt(
+            2.0 / np.maximum(1e-12, 1.0 + sin0 * np.sin(phi) + cos0 * np.cos(phi) * np.cos(lam))
+        )
+        x = k * np.cos(phi) * np.sin(lam)
+        y = k * (cos0 * np.sin(phi) - sin0 * np.cos(phi) * np.cos(lam))
+        return np.column_stack([x, y])
 
-def _apply(transformer: Any, xy: Any) -> Any:
-    import numpy as np
-
-    x, y = transformer.transform(xy[:, 0], xy[:, 1])
-    return np.column_stack([x, y])
+    centre = shapely.transform(geom, forward).centroid
+    x, y = centre.x, centre.y
+    rho = math.hypot(x, y)
+    if rho < 1e-12:
+        return shapely.Point(guess.x, guess.y)
+    c = 2.0 * math.asin(min(1.0, rho / 2.0))
+    phi = math.asin(math.cos(c) * sin0 + y * math.sin(c) * cos0 / rho)
+    lam = lam0 + math.atan2(x * math.sin(c), rho * cos0 * math.cos(c) - y * sin0 * math.sin(c))
+    lon = (math.degrees(lam) + 180.0) % 360.0 - 180.0
+    return shapely.Point(lon, math.degrees(phi))
 
 
 def data_path(name: str) -> Any:
