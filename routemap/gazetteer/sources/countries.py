@@ -154,7 +154,9 @@ class Countries(Source):
             lon=rep[1],
             country=code,
             population=population or None,
-            source=self.label,
+            # Where the point comes from: the polygon's centre, or the capital's GeoNames
+            # point for a microstate Natural Earth draws no polygon for at 1:50m.
+            source=self.label if shape else f"{self.label} (point: the capital, GeoNames)",
             names=tuple(names),
             geometry=shape["geometry"] if shape else None,
             # Population breaks ties between countries sharing a short name (Congo).
