@@ -138,6 +138,13 @@ def test_united_states(gaz: Gazetteer, name: str) -> None:
         ("Bélgica", "BE"),
         ("República Dominicana", "DO"),
         ("Venezuela", "VE"),
+        # Former and short names still current in the press (curated aliases).
+        ("Burma", "MM"),
+        ("Birmania", "MM"),
+        ("Bosnia", "BA"),
+        ("Swaziland", "SZ"),
+        # GeoNames' and Natural Earth's user-assigned code: not in ISO 3166 (pycountry).
+        ("Kosovo", "XK"),
     ],
 )
 def test_countries_in_english_and_spanish(gaz: Gazetteer, name: str, code: str) -> None:
@@ -219,7 +226,7 @@ def test_region_abbreviations_from_natural_earth(gaz: Gazetteer, name: str, regi
 
 
 def test_region_points_are_inside_their_regions(gaz: Gazetteer) -> None:
-    """Admin-1 points are Natural Earth's label points, kept only inside the region."""
+    """Admin-1 points are the centres of their polygons, moved inside where they fall out."""
     import shapely
 
     regions = gaz.places(kind="region", country="PE") + gaz.places(kind="region", country="US")
@@ -227,6 +234,27 @@ def test_region_points_are_inside_their_regions(gaz: Gazetteer) -> None:
     for place in regions:
         assert place.geometry is not None
         assert place.geometry.distance(shapely.Point(place.lon, place.lat)) <= 0.05, place
+
+
+def test_country_points_are_inside_and_central(gaz: Gazetteer) -> None:
+    """A country's point is the equal-area centroid of its main landmass, moved inside when
+    it falls in the sea or outside an S-curve: every map marker lies in its country."""
+    import shapely
+
+    countries = gaz.places(kind="country")
+    assert len(countries) > 200
+    for place in countries:
+        if place.geometry is not None:
+            assert place.geometry.distance(shapely.Point(place.lon, place.lat)) <= 0.01, place
+    # Canada's Arctic islands are part of its main landmass and pull its centre north-east
+    # of the mainland's; Alaska and Hawaii are too far off to pull the USA's.
+    canada, usa = gaz.get("iso3166:CA"), gaz.get("iso3166:US")
+    assert canada.lat > 59 and canada.lon > -100, canada
+    assert 36 < usa.lat < 42 and -103 < usa.lon < -95, usa
+    # Vietnam's centroid falls outside its S-curve: the point moves to the nearest land,
+    # in the middle of the country, not to the widest interior in the north.
+    vietnam = gaz.get("iso3166:VN")
+    assert 14 < vietnam.lat < 19, vietnam
 
 
 def test_airstrips_from_airportsdata(gaz: Gazetteer) -> None:

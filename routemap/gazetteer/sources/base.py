@@ -28,6 +28,7 @@ __all__ = [
     "data_path",
     "importance",
     "is_code",
+    "main_landmass",
     "package_file",
     "package_version",
     "read_data_geojson",
@@ -163,23 +164,100 @@ def package_file(package: str, *parts: str) -> Path:
     return Path(next(iter(spec.submodule_search_locations)), *parts)
 
 
-def representative_point(geometry: dict[str, Any]) -> tuple[float, float]:
-    """(lat, lon) of the centroid of the largest part of a GeoJSON polygon, or a point
-    inside it (polylabel) when the centroid falls outside.
+#: Islands within this distance of a country's largest part (chained: island to island)
+#: count as its main landmass: Canada's Arctic archipelago and New Zealand's two islands
+#: do, Alaska, Hawaii and France's overseas departments do not.
+MAINLAND_GAP_KM = 300.0
+#: How far inside its outline a place's point is put when its centroid falls outside
+#: (Vietnam's S-curve, an archipelago's sea): about 25 km, so the marker sits on land.
+INSET_DEGREES = 0.25
 
-    The centroid is where gazetteers and encyclopaedias conventionally put a country
-    (GeoNames, Wikipedia); polylabel alone drifts toward the widest interior.
+
+def representative_point(geometry: dict[str, Any]) -> tuple[float, float]:
+    """(lat, lon) of the centre of a country or region: the equal-area centroid of its
+    main landmass (:func:`main_landmass`), moved to the nearest point well inside it when
+    it falls outside (polylabel for a place too small to move inside).
+
+    The centroid is where gazetteers and encyclopaedias conventionally put a country or
+    region (Wikipedia: Canada at 60,-95, Argentina at -34,-64, Queensland at -23,143); an
+    equal-area one, because a centroid in degrees drifts toward the poles, and of the main
+    landmass, so that neither the largest part alone (Canada without its Arctic islands)
+    nor far-off territories (the United States with Alaska and Hawaii) pull it aside.
+    polylabel alone drifts toward the widest interior (Vietnam's north).
     """
     from shapely.geometry import shape
-    from shapely.ops import polylabel
+    from shapely.ops import nearest_points, polylabel
 
     geom = shape(geometry)
-    if geom.geom_type == "MultiPolygon":
-        geom = max(geom.geoms, key=lambda part: part.area)
-    point = geom.centroid
-    if not geom.contains(point):
-        point = polylabel(geom, tolerance=0.01)
+    main = main_landmass(geom)
+    point = _equal_area_centroid(main)
+    if not main.contains(point):
+        inner = main.buffer(-INSET_DEGREES)
+        if inner.is_empty:
+            largest = max(getattr(main, "geoms", [main]), key=_true_area)
+            point = polylabel(largest, tolerance=0.01)
+        else:
+            point = nearest_points(inner, point)[0]
     return (round(point.y, 4), round(point.x, 4))
+
+
+def _true_area(geom: Any) -> float:
+    """Area in square degrees scaled by cos(latitude): proportional to the true area."""
+    return float(geom.area) * math.cos(math.radians(geom.centroid.y))
+
+
+def main_landmass(geom: Any) -> Any:
+    """The largest part of a (Multi)Polygon with every part within MAINLAND_GAP_KM of it,
+    directly or through other such parts."""
+    import shapely
+
+    parts = list(getattr(geom, "geoms", [geom]))
+    largest = max(parts, key=_true_area)
+    kept, rest = [largest], [p for p in parts if p is not largest]
+    grew = True
+    while grew and rest:
+        grew = False
+        for part in list(rest):
+            # The gap in degrees of longitude grows toward the poles.
+            reach = MAINLAND_GAP_KM / 111.2 / max(0.3, math.cos(math.radians(part.centroid.y)))
+            if any(part.distance(k) <= reach for k in kept):
+                kept.append(part)
+                rest.remove(part)
+                grew = True
+    return shapely.MultiPolygon(kept) if len(kept) > 1 else largest
+
+
+def _equal_area_centroid(geom: Any) -> Any:
+    """The centroid of ``geom`` on a Lambert azimuthal equal-area map centred on it (a
+    close stand-in for its centre of mass on the sphere), as a lon/lat point. The
+    spherical formulas are applied with numpy: building a pyproj transformer per region
+    would cost seconds over thousands of regions."""
+    import numpy as np
+    import shapely
+
+    guess = geom.centroid
+    lam0, phi0 = math.radians(guess.x), math.radians(guess.y)
+    sin0, cos0 = math.sin(phi0), math.cos(phi0)
+
+    def forward(xy: Any) -> Any:
+        lam, phi = np.radians(xy[:, 0]) - lam0, np.radians(xy[:, 1])
+        k = np.sqrt(
+            2.0 / np.maximum(1e-12, 1.0 + sin0 * np.sin(phi) + cos0 * np.cos(phi) * np.cos(lam))
+        )
+        x = k * np.cos(phi) * np.sin(lam)
+        y = k * (cos0 * np.sin(phi) - sin0 * np.cos(phi) * np.cos(lam))
+        return np.column_stack([x, y])
+
+    centre = shapely.transform(geom, forward).centroid
+    x, y = centre.x, centre.y
+    rho = math.hypot(x, y)
+    if rho < 1e-12:
+        return shapely.Point(guess.x, guess.y)
+    c = 2.0 * math.asin(min(1.0, rho / 2.0))
+    phi = math.asin(math.cos(c) * sin0 + y * math.sin(c) * cos0 / rho)
+    lam = lam0 + math.atan2(x * math.sin(c), rho * cos0 * math.cos(c) - y * sin0 * math.sin(c))
+    lon = (math.degrees(lam) + 180.0) % 360.0 - 180.0
+    return shapely.Point(lon, math.degrees(phi))
 
 
 def data_path(name: str) -> Any:

@@ -88,8 +88,10 @@ class Countries(Source):
         ):
             facts: dict[str, dict[str, Any]] = json.load(handle)
         shapes = {f["properties"]["iso_a2"]: f for f in read_data_geojson("countries.geojson")}
+        seen: set[str] = set()
         for country in pycountry.countries:
             code = country.alpha_2
+            seen.add(code)
             fact = facts.get(code, {})
             shape = shapes.get(code)
             props = shape["properties"] if shape else _capital_point(fact)
@@ -116,23 +118,47 @@ class Countries(Source):
                 names.append((props["name"], NameType.ALTERNATE))
             names.append((code, NameType.CODE))
             names.append((country.alpha_3, NameType.CODE))
-            population = int(fact.get("population") or 0)
-            rep = (
-                representative_point(shape["geometry"])
-                if shape
-                else (float(props["rep_lat"]), float(props["rep_lon"]))
-            )
-            yield PlaceRecord(
-                id=f"iso3166:{code}",
-                name=display,
-                kind=PlaceKind.COUNTRY,
-                lat=rep[0],
-                lon=rep[1],
-                country=code,
-                population=population or None,
-                source=self.label,
-                names=tuple(names),
-                geometry=shape["geometry"] if shape else None,
-                # Population breaks ties between countries sharing a short name (Congo).
-                importance=importance(PlaceKind.COUNTRY, None) + population * 1e-12,
-            )
+            yield self._record(code, display, names, fact, shape, props)
+
+        # Countries GeoNames and Natural Earth know under a user-assigned code that ISO
+        # 3166 (pycountry) lacks: Kosovo (XK), on the Balkan route.
+        for code, shape in sorted(shapes.items(), key=lambda item: str(item[0])):
+            fact = facts.get(code or "", {})
+            if not code or code in seen or not fact.get("name"):
+                continue
+            names = [(fact["name"], NameType.PRIMARY), (code, NameType.CODE)]
+            if fact.get("iso3"):
+                names.append((fact["iso3"], NameType.CODE))
+            yield self._record(code, fact["name"], names, fact, shape, shape["properties"])
+
+    def _record(
+        self,
+        code: str,
+        display: str,
+        names: list[tuple[str, NameType]],
+        fact: dict[str, Any],
+        shape: dict[str, Any] | None,
+        props: dict[str, Any],
+    ) -> PlaceRecord:
+        population = int(fact.get("population") or 0)
+        rep = (
+            representative_point(shape["geometry"])
+            if shape
+            else (float(props["rep_lat"]), float(props["rep_lon"]))
+        )
+        return PlaceRecord(
+            id=f"iso3166:{code}",
+            name=display,
+            kind=PlaceKind.COUNTRY,
+            lat=rep[0],
+            lon=rep[1],
+            country=code,
+            population=population or None,
+            # Where the point comes from: the polygon's centre, or the capital's GeoNames
+            # point for a microstate Natural Earth draws no polygon for at 1:50m.
+            source=self.label if shape else f"{self.label} (point: the capital, GeoNames)",
+            names=tuple(names),
+            geometry=shape["geometry"] if shape else None,
+            # Population breaks ties between countries sharing a short name (Congo).
+            importance=importance(PlaceKind.COUNTRY, None) + population * 1e-12,
+        )

@@ -1,5 +1,9 @@
 """First-level administrative regions worldwide (Natural Earth admin-1, with Spanish
-names), from routemap/data/admin1.geojson derived by gazetteer/build_natural_earth.py."""
+names), from routemap/data/admin1.geojson derived by gazetteer/build_natural_earth.py.
+
+A region's point is the centre of its polygon (:func:`representative_point`, as for a
+country), where encyclopaedias put a region (Queensland near 23° S 143° E), not Natural
+Earth's label point, which its cartographers place for a label to fit."""
 
 from __future__ import annotations
 
@@ -14,6 +18,7 @@ from routemap.gazetteer.sources.base import (
     data_digest,
     importance,
     read_data_geojson,
+    representative_point,
 )
 from routemap.places import PlaceKind
 
@@ -63,12 +68,13 @@ class Admin1Regions(Source):
             for alt in clean_alternates(props.get("name_alt") or ()):
                 names.append((alt, NameType.ALTERNATE))
             names += abbreviation_names(props.get("abbrev"))
+            lat, lon = representative_point(feature["geometry"])
             yield PlaceRecord(
                 id=props["id"],
                 name=props["name"],
                 kind=PlaceKind.REGION,
-                lat=float(props["rep_lat"]),
-                lon=float(props["rep_lon"]),
+                lat=lat,
+                lon=lon,
                 country=props.get("country") or None,
                 population=None,
                 source=self.label,
