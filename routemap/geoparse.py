@@ -117,6 +117,17 @@ def _not_places() -> frozenset[str]:
 
 
 @functools.cache
+def _water_names() -> frozenset[str]:
+    """Seas, oceans and lakes: never a stop, even where a town shares the name ("the Pacific"
+    is not Pacific, Missouri; "the Gulf of Guinea" is not Guinea)."""
+    return frozenset(
+        scan_key(row["name"])
+        for row in _data_rows("not_places.csv")
+        if row["kind"] in ("sea", "lake")
+    )
+
+
+@functools.cache
 def _organisation_countries() -> dict[str, str]:
     """Names that are not places but tell which country a story is about ("Serpost")."""
     return {
@@ -236,8 +247,9 @@ class _Matcher:
         demonyms = {
             k for k, (_, lang) in _demonym_forms().items() if lang == "en" or k not in places
         }
-        extra = sorted((_not_places() - places) | demonyms)
-        self.keys = [k for k in self.keys if k not in demonyms]
+        extra = sorted((_not_places() - places) | demonyms | _water_names())
+        overridden = demonyms | _water_names()
+        self.keys = [k for k in self.keys if k not in overridden]
         self.not_place_ids = set(range(len(self.keys), len(self.keys) + len(extra)))
         self.keys += extra
         automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)

@@ -215,6 +215,24 @@ def test_traps_yield_no_place(text: str) -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
+        # Water crossed is no stop, even where a town shares its name (Pacific, Missouri;
+        # Atlantic, Iowa; Guinea inside the Gulf of Guinea; Sudan's Red Sea state).
+        ("The cocaine crossed the Pacific to Australia.", ["Australia"]),
+        ("Boats cross the Atlantic from Brazil to West Africa.", ["Brazil", "West Africa"]),
+        ("It left from the Pacific port of Buenaventura.", ["Buenaventura"]),
+        ("Ships through the Gulf of Guinea reach Europe.", ["Europe"]),
+        ("Captagon moves across the Red Sea to Jeddah.", ["Jeddah"]),
+        ("La droga salió por el Pacífico colombiano hacia México.", ["México"]),
+        ("Lanchas cruzan el golfo de México hacia Texas.", ["Texas"]),
+    ],
+)
+def test_seas_are_not_stops(text: str, expected: list[str]) -> None:
+    assert [m.text for m in geoparse(text) if m.place is not None] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
         # Commas that only separate a list qualify nothing.
         (
             "The cocaine was unloaded in Cairo, Giza, and Alexandria, police said.",
