@@ -71,6 +71,8 @@ SETS = {
     "heldout3": ("held out 3 (blind)", lambda: heldout("heldout3.yaml"), False),
     "dev4": ("dev 4 (development)", lambda: heldout("dev4.yaml"), True),
     "heldout4": ("held out 4 (blind)", lambda: heldout("heldout4.yaml"), False),
+    "dev5": ("dev 5 (development)", lambda: heldout("dev5.yaml"), True),
+    "heldout5": ("held out 5 (blind)", lambda: heldout("heldout5.yaml"), False),
 }
 
 
