@@ -54,7 +54,7 @@ _MODE_CUES = _cues(
         r"air ?bridge|puente aereo|airstrips?|landing strips?|pistas? de aterrizaje|"
         r"pistas? clandestinas?|narcoavionetas?|avionetas?|light aircraft|aircraft|aeronaves?|"
         r"planes?|flights?|flying|flew|flown|fly|flies|vuelos?|aerial|by air|por via aerea|"
-        r"aereo|airport|"
+        r"(?<!fuerza )aere[oa]s?|airport|"
         r"aeropuerto|drug mules?|burriers?|mulas?",
         "air",
     ),
@@ -66,7 +66,7 @@ _MODE_CUES = _cues(
     ),
     (
         r"ports?|puertos?|containers?|contenedores?|ships?|shipping|buques?|vessels?|"
-        r"naviera|maritime|maritimo|by sea|por mar|sea|cargo ships?|barcos?|"
+        r"navieras?|maritime|maritim[oa]s?|by sea|portacontenedores|por mar|sea|cargo ships?|barcos?|"
         r"semi ?submersibles?|semisumergibles?|go ?fasts?|sail(?:s|ed|ing)?|zarp\w*|"
         r"fishing boats?|pesqueros?|freighters?|mercantes?",
         "maritime",
@@ -79,6 +79,7 @@ _MODE_CUES = _cues(
     ),
     (
         r"trucks?|truckloads?|trucked|trucking|camion(?:es|etas?)?|pick ?ups?|tractomulas?|"
+        r"tractocamion(?:es)?|tractor ?trailers?|semi ?trucks?|lorr(?:y|ies)|"
         r"trailers?|furgon(?:es|etas?)?|roads?|carreteras?|carretera|highways?|"
         r"border crossings?|pasos? fronterizos?|on foot|a pie|mochileros?|backpackers?|"
         r"vehicles?|vehiculos?|cars?|sedans?|autos?|bus(?:es)?|micros?|colectivos?|"
@@ -118,7 +119,8 @@ _FILLER_WORD = (
 )
 _NOUN_PHRASE = (
     rf"(?:\s+(?:the|el|la|los|las|a|an|un|una|unos|unas))?(?:\s+{_FILLER_WORD}){{0,3}}?"
-    r"\s+(?:of|de(?:l)?|in|en|at|near|cerca de(?:l)?|off)"
+    # "a la frontera con Estados Unidos", "to the border with Brazil"
+    r"\s+(?:of|de(?:l)?|in|en|at|near|cerca de(?:l)?|off|(?<=border )with|(?<=frontera )con)"
 )
 # "into neighbouring Tabatinga", "to northern Argentina": an adjective of position.
 _POSITION = (
@@ -132,16 +134,18 @@ def _markers(words: str) -> re.Pattern[str]:
     return re.compile(rf"(?:{words}){_TAIL}")
 
 
+# "produced mainly in", "producida principalmente en": an adverb between verb and place.
+_ADV = r"(?: (?:\w+ly|\w+mente|sobre todo|above all))?"
 _ORIGIN = _markers(
     r"\bfrom|\bout of|\bleav(?:e|es|ing)|\bleft|\bdepart(?:s|ed|ing)?(?: from)?|"
-    r"\boriginat\w* (?:in|from)|\bproduced in|\bprocessed in|\bsourced (?:in|from)|"
+    rf"\boriginat\w* (?:in|from)|\bproduced{_ADV} in|\bprocessed{_ADV} in|\bsourced (?:in|from)|"
     r"\bloaded (?:in|at|on)|\bsail\w* from|\bbu(?:y|ys|ying|ought)|\bcompra\w*|"
     r"\bgathered (?:in|at|around)|\bboard\w* (?:at|in)|\bacopi\w* en|"
     r"\b(?:tak(?:e|es|ing|en)|took) off from|"
     r"\bdesde|\bsal(?:e|en|ia|ian|io|ieron|ir|iendo|ida|idas|ido|idos) de(?:l)?|"
     r"\bpart(?:e|en|io|ieron|ia|ian) de(?:l)?|\bzarp\w* (?:de(?:l)?|desde)|"
     r"\bdespeg\w* (?:de(?:l)?|desde)|\bproced\w* de(?:l)?|\bproven\w* de(?:l)?|"
-    r"\boriginari[ao]s? de(?:l)?|\bproducid[ao]s? en|\bcargad[ao]s? en|"
+    rf"\boriginari[ao]s? de(?:l)?|\bproducid[ao]s?{_ADV} en|\bcargad[ao]s? en|"
     r"\bembarcad[ao]s? en|\bacopiad[ao]s? en"
 )
 _TRANSIT = _markers(
@@ -155,7 +159,8 @@ _TRANSIT = _markers(
     r"\bcross\w* (?:at|in)|\bcruz\w* la frontera (?:por|en)"
 )
 _DESTINATION = _markers(
-    r"\bto|\btoward|\btowards|\binto|\bbound (?:for|to)|\bdestined (?:for|to)|"
+    # "according to the U.S. Attorney's Office", "due to": no goal.
+    r"(?<!according )(?<!due )(?<!thanks )(?<!next )(?<!prior )(?<!addition )\bto|\btoward|\btowards|\binto|\bbound (?:for|to)|\bdestined (?:for|to)|"
     r"\bhead(?:s|ed|ing)? (?:for|to|toward)|\ben route to|\barriv\w* (?:in|at)|\breach\w*|"
     r"\bsent on to|\bon to|\bonward to|\bsail\w* (?:to|for|toward)|\bend(?:s|ed)? in|"
     r"\bland(?:s|ed|ing)? (?:on|at|in)|\bto be delivered (?:in|to)|\baddressed to|"
@@ -187,7 +192,7 @@ _EMPTY = re.compile(r"\b(?:empty|vaci[ao]s?|sin carga|without (?:any )?cargo)\b"
 _BOUNDARY = re.compile(r"\b(?:border|frontera|boundary|limite|limites)\b")  # "the border between"
 _BETWEEN = re.compile(r"(?:\bbetween|\bentre)(?:\s+(?:the|el|la))?\s*$")
 _LIST_GLUE = re.compile(
-    r"^\s*$|^\s*(?:,|and|y|e|or|o|as well as|asi como|and sometimes|y a veces|and occasionally|"
+    r"^\s*$|^\s*(?:the|el|la|los|las)\s*$|^\s*(?:,|and|y|e|or|o|as well as|asi como|and sometimes|y a veces|and occasionally|"
     r"and then|, and|, or|and also|y tambien|,? and to|,? y a|,? y hacia|,? and toward)"
     r"(?:\s+(?:the|el|la|los|las|to|a))?"
     # "hacia el Paraguay y el norte de la Argentina", "and northern Argentina"
@@ -288,13 +293,16 @@ _COMMODITY_BEFORE = re.compile(
 _FOUND = re.compile(
     r"\b(?:seiz\w*|confiscat\w*|intercept\w*|detain\w*|arrest\w*|captur\w*|found|discover\w*|"
     r"board\w*|depart\w*|incaut\w*|decomis\w*|detenid\w*|detuv\w*|hall\w*|encontr\w*|"
-    r"embarc\w*|despeg\w*|intervin\w*|interven\w*|detect\w*)\b"
+    r"embarc\w*|despeg\w*|intervin\w*|interven\w*|detect\w*|asegur\w*|secuestr\w*|uncover\w*)\b"
 )
 # "Buenaventura, Colombia", "Puerto Bolívar, en la provincia de El Oro", "Desaguadero (Puno)"
 _WHERE_IT_LIES = re.compile(
     r"^\s*(?:,|\()\s*(?:(?:en|in)\s+)?(?:(?:la|el|the)\s+)?(?:(?:provincia|departamento|"
     r"estado|region|región|province|department|state|region)\s+(?:de(?:l)?|of)\s+)?$",
     re.IGNORECASE,
+)
+_ULTIMATELY = re.compile(
+    r"\b(?:ultimately|finally|eventually|finalmente|por ultimo|en ultima instancia)\b"
 )
 _FINAL_AFTER = re.compile(r"^\s*,?\s*(?:as|como) (?:its|their|su|sus) (?:final |ultimo )?destin")
 # Words of a seizure only (not of a departure, as _FOUND also has).
@@ -1039,6 +1047,8 @@ def _sentence_claim(
             final = final or bool(_FINAL_AFTER.search(tail))
         elif role == "context" and _POSSESSIVE_SOURCE.search(tail):
             role = "origin"
+        if role == "destination" and _ULTIMATELY.search(lead):
+            final = True  # "through Guatemala to Mexico and ultimately to the United States"
         if role == "destination" and _COMPARED.search(lead):
             role = "context"  # "Paita, an alternative to Callao": a comparison, no goal
         if (
