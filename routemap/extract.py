@@ -304,6 +304,12 @@ _WHERE_IT_LIES = re.compile(
 _ULTIMATELY = re.compile(
     r"\b(?:ultimately|finally|eventually|finalmente|por ultimo|en ultima instancia)\b"
 )
+# "el cargamento llegó por tierra desde Pedro Juan Caballero": where the drug came from
+# before the place the story is at.
+_ARRIVED = re.compile(
+    r"\b(?:lleg\w*|arriv\w*|came|vino|venia|ingres\w*|brought|traid[ao]s?|trajeron)\b"
+    r"(?:\s+\w+){0,4}\s+(?:from|desde|de(?:l)?)\b"
+)
 _FINAL_AFTER = re.compile(r"^\s*,?\s*(?:as|como) (?:its|their|su|sus) (?:final |ultimo )?destin")
 # Words of a seizure only (not of a departure, as _FOUND also has).
 _SEIZED = re.compile(
@@ -352,6 +358,7 @@ class _Role:
     role: str  # origin, transit, destination, context
     chained_from: bool = False
     leg_mode: str | None = None  # the mode the words around this stop name
+    arrived: bool = False  # an origin the drug "arrived from" ("llegó por tierra desde")
 
 
 @dataclass
@@ -372,6 +379,7 @@ class _Claim:
     found_here: bool = False  # the destination is where the drug was found
     only_transits: bool = False  # the sentence names only places passed through
     passed_through: bool = False  # its destination is the last place it names as passed
+    arrival_mode: str | None = None  # how the drug arrived from its origin, if said apart
 
 
 def extract_routes(
@@ -650,6 +658,31 @@ def _document_routes(
             previous = _previous_claim(claims, document, index)
             if not claim.origins and previous is not None and _narrows(previous, claim, index):
                 continue
+            if claim.arrival_mode and claim.mode_hint and claim.arrival_mode != claim.mode_hint:
+                # "…seized at the port of Asunción. It had arrived by land from Pedro Juan
+                # Caballero and was to leave by barge for Montevideo": two legs, handed over
+                # where the drug was found.
+                found = _found_at(document, index - 1, by_sentence, folded_sentences)
+                goals = {p.id for p in claim.origins + claim.destinations + claim.transits}
+                if found is not None and found[1].id not in goals:
+                    hub = found[1]
+                    claims.append(
+                        _Claim(
+                            origins=[*claim.origins],
+                            transits=[],
+                            destinations=[hub],
+                            mode=Mode(claim.arrival_mode),
+                            sentences=[found[0], index],
+                            confidence=0.7,
+                            commodity=_first(_COMMODITIES, folded) or document_commodity,
+                            notes=[f"the drug was found at {hub.name}"],
+                            found_here=True,
+                        )
+                    )
+                    claim.origins = [hub]
+                    claim.sentences.insert(0, found[0])
+                    claim.confidence -= 0.1
+                    claim.notes.append(f"handed over at {hub.name}, where it was found")
             if claim.passed_through and _complete_route(
                 claim,
                 _detailed_claim(claims, previous, claim, index),
@@ -714,6 +747,8 @@ def _document_routes(
                     claim.confidence -= 0.2
                     claim.origin_inferred = previous.origin_inferred
                     claim.notes.append("origin of the route in the sentence before")
+            if not claim.origins and not _FOUND.search(folded):
+                _scene_origin(claim, document, index, by_sentence[index])
             _fill_origin(claim, document, index, mentions, focus, folded, demonyms, gaz)
             _refine_origin(claim, document, index, mentions)
             _start_at_transit(claim)
@@ -1116,7 +1151,10 @@ def _sentence_claim(
             # "…entre el VRAEM y Bolivia …; desde Bolivia, continúa hacia Brasil": the
             # place reached is where the next leg starts, a hand-over, not a second origin.
             role, hand_over = "context", True
-        sent_on = (bool(_FROM_WHERE.search(lead)) or hand_over) and role == "destination"
+        # "to Tabatinga, where Brazilian factions … send it down the Solimões to Manaus":
+        # the hand-over word may stand further back than the marker's reach.
+        gap = fold_for_scan(text[cursor:lead_end]) if roles else lead
+        sent_on = (bool(_FROM_WHERE.search(gap)) or hand_over) and role == "destination"
         if sent_on:
             hand_over = False
         # The mode of the leg that reaches this place: cue words just before it, or in its
@@ -1125,7 +1163,8 @@ def _sentence_claim(
         clause = _NEXT_LEG.split(text[mention.end : after_end], maxsplit=1)[0]
         way = _PLACE_NOUN.sub("", lead)  # "by road to the port of Guayaquil" is by road
         leg_mode = _sentence_mode(way, folded) or _earliest_mode(fold_for_scan(clause), folded)
-        roles.append(_Role(mention, role, sent_on, leg_mode))
+        arrived = role == "origin" and bool(_ARRIVED.search(lead))
+        roles.append(_Role(mention, role, sent_on, leg_mode, arrived))
         cursor = mention.end
     origins = _narrowest([r.mention.place for r in roles if r.role == "origin" and r.mention.place])
     transits = [r.mention.place for r in roles if r.role == "transit" and r.mention.place]
@@ -1192,6 +1231,7 @@ def _sentence_claim(
             confidence=0.9 if explicit else 0.7,
             context=context,
             mode_hint=modes.pop() if len(modes) == 1 else None,
+            arrival_mode=next((r.leg_mode for r in roles if r.arrived and r.leg_mode), None),
             found_here=found_here,
             only_transits=only_transits,
             passed_through=passed_through,
@@ -1334,6 +1374,36 @@ def _anaphoric_origin(claim: _Claim, folded: str, mentions: Sequence[Mention], i
                     claim.confidence -= 0.1
                     claim.notes.append(f"origin: '{found.group()}', named before")
                     return
+
+
+_SCENE = re.compile(r"^\W*(?:in|en|within|dentro de)\s+(?:(?:the|el|la)\s+)?$", re.IGNORECASE)
+
+
+def _scene_origin(
+    claim: _Claim, document: Document, index: int, mentions: Sequence[Mention]
+) -> None:
+    """ "In Peru's Loreto region, cocaine base is moved by boat to Caballococha": a broad
+    place that opens the sentence is where the movement it tells starts."""
+    text = document.flow or document.text
+    start = document.sentences[index][0]
+    scene: Place | None = None
+    cursor = start
+    for mention in mentions:
+        between = text[cursor : mention.start]
+        if cursor == start and not _SCENE.match(between):
+            return
+        if cursor > start and not re.match(r"^(?:['’]s\s+|\s*,\s*)$", between):
+            break
+        scene, cursor = mention.place, mention.end
+        if re.match(r"^(?:\s+(?:region|department|province|state|valley|area))?\s*,", text[cursor:]):
+            break
+    goals = {p.id for p in claim.destinations + claim.transits}
+    if scene is None or scene.kind in _POINT_KINDS or scene.id in goals:
+        return
+    claim.origins = [scene]
+    claim.origin_inferred = True
+    claim.confidence -= 0.15
+    claim.notes.append(f"origin: {scene.name}, where the sentence is set")
 
 
 def _carry_origin(
