@@ -706,6 +706,8 @@ def _document_routes(
                 # "la droga fue acopiada en el valle y llevada por tierra hasta Lima": a
                 # place named before, marked as where the drug starts.
                 _anaphoric_origin(claim, folded, mentions, index)
+            if not claim.origins:
+                _site_origin(claim, document, folded, folded_sentences, by_sentence, index)
             if not claim.origins and not _FOUND.search(folded):
                 # "Marines seized … at Manzanillo. Once cleared, much of it is trucked north
                 # to the United States": on from where it was found.
@@ -1404,6 +1406,56 @@ def _scene_origin(
     claim.origin_inferred = True
     claim.confidence -= 0.15
     claim.notes.append(f"origin: {scene.name}, where the sentence is set")
+
+
+# "desde esa pista despegaban avionetas", "from that airstrip": a site named before.
+_SITE_ANAPHOR = re.compile(
+    r"\b(?:from|desde|de)\s+(?:that|this|the|esa|ese|esta|este|dicha|dicho|la|el)\s+"
+    r"(?P<noun>(?:air)?strip|landing strip|ranch|farm|camp|warehouse|pista|finca|estancia|"
+    r"hacienda|campamento|almacen|aerodromo)\b"
+)
+_SITE_NOUNS = {
+    "landing strip": "strip|airstrip|landing strip",
+    "airstrip": "strip|airstrip|landing strip",
+    "strip": "strip|airstrip|landing strip",
+    "pista": "pista|aerodromo",
+    "aerodromo": "pista|aerodromo",
+}
+
+
+def _site_origin(
+    claim: _Claim,
+    document: Document,
+    folded: str,
+    folded_sentences: dict[int, str],
+    by_sentence: dict[int, list[Mention]],
+    index: int,
+) -> None:
+    """ "…inhabilitó una pista clandestina en Puerto Inca. Desde esa pista despegaban
+    avionetas con destino a Bolivia": the place an earlier sentence put that site in."""
+    found = _SITE_ANAPHOR.search(folded)
+    if found is None:
+        return
+    noun = found.group("noun")
+    site = re.compile(rf"\b(?:{_SITE_NOUNS.get(noun, noun)})\b")
+    goals = {p.id for p in claim.destinations + claim.transits}
+    text = document.flow or document.text
+    for earlier in (index - 1, index - 2):
+        hit = site.search(folded_sentences.get(earlier, ""))
+        if hit is None:
+            continue
+        start = document.sentences[earlier][0] + hit.end()
+        after = [
+            m.place
+            for m in by_sentence.get(earlier, ())
+            if m.start >= start and m.place and m.place.kind is not PlaceKind.COUNTRY
+        ]
+        if after and after[0].id not in goals and "\n" not in text[start : document.sentences[index][0]]:
+            claim.origins = [after[0]]
+            claim.sentences.insert(0, earlier)
+            claim.confidence -= 0.1
+            claim.notes.append(f"origin: '{found.group()}', named before")
+        return
 
 
 def _carry_origin(
