@@ -293,7 +293,8 @@ _COMMODITY_BEFORE = re.compile(
 _FOUND = re.compile(
     r"\b(?:seiz\w*|confiscat\w*|intercept\w*|detain\w*|arrest\w*|captur\w*|found|discover\w*|"
     r"board\w*|depart\w*|incaut\w*|decomis\w*|detenid\w*|detuv\w*|hall\w*|encontr\w*|"
-    r"embarc\w*|despeg\w*|intervin\w*|interven\w*|detect\w*|asegur\w*|secuestr\w*|uncover\w*)\b"
+    r"embarc\w*|despeg\w*|intervin\w*|interven\w*|detect\w*|asegur\w*|secuestr\w*|uncover\w*|"
+    r"arroj\w*|dropped|airdrop\w*)\b"
 )
 # "Buenaventura, Colombia", "Puerto Bolívar, en la provincia de El Oro", "Desaguadero (Puno)"
 _WHERE_IT_LIES = re.compile(
@@ -309,6 +310,11 @@ _ULTIMATELY = re.compile(
 _ARRIVED = re.compile(
     r"\b(?:lleg\w*|arriv\w*|came|vino|venia|ingres\w*|brought|traid[ao]s?|trajeron)\b"
     r"(?:\s+\w+){0,4}\s+(?:from|desde|de(?:l)?)\b"
+)
+_NAMELY = re.compile(
+    r"\b(?:mainly|mostly|chiefly|primarily|especially|particularly|in particular|notably|"
+    r"principalmente|mayormente|sobre todo|especialmente|en particular|en especial)\b"
+    r"(?:\s+\w+){0,2}\s*$"
 )
 _FINAL_AFTER = re.compile(r"^\s*,?\s*(?:as|como) (?:its|their|su|sus) (?:final |ultimo )?destin")
 # Words of a seizure only (not of a departure, as _FOUND also has).
@@ -359,6 +365,7 @@ class _Role:
     chained_from: bool = False
     leg_mode: str | None = None  # the mode the words around this stop name
     arrived: bool = False  # an origin the drug "arrived from" ("llegó por tierra desde")
+    namely: bool = False  # "…, mainly to X", "principalmente a X": narrows a goal before
 
 
 @dataclass
@@ -1166,13 +1173,25 @@ def _sentence_claim(
         way = _PLACE_NOUN.sub("", lead)  # "by road to the port of Guayaquil" is by road
         leg_mode = _sentence_mode(way, folded) or _earliest_mode(fold_for_scan(clause), folded)
         arrived = role == "origin" and bool(_ARRIVED.search(lead))
-        roles.append(_Role(mention, role, sent_on, leg_mode, arrived))
+        namely = bool(_NAMELY.search(lead)) or bool(
+            roles and roles[-1].namely and _LIST_GLUE.search(lead)
+        )
+        roles.append(_Role(mention, role, sent_on, leg_mode, arrived, namely))
         cursor = mention.end
     origins = _narrowest([r.mention.place for r in roles if r.role == "origin" and r.mention.place])
     transits = [r.mention.place for r in roles if r.role == "transit" and r.mention.place]
     destinations = [r.mention.place for r in roles if r.role == "destination" and r.mention.place]
     if not any(r.chained_from for r in roles):
         destinations = _narrowest(destinations)
+    # "con destino a Europa, principalmente a Rotterdam y Hamburgo": the broad goal is
+    # named only to be narrowed.
+    namely = [r.mention.place for r in roles if r.role == "destination" and r.namely]
+    if namely:
+        destinations = [
+            p
+            for p in destinations
+            if p is None or not any(p is not q and _within(q, p) for q in namely if q)
+        ]
     if final and len(destinations) > 1:  # the others are on the way
         transits, destinations = [*transits, *destinations[:-1]], destinations[-1:]
     # "…toward Bolivia and sometimes Paraguay, from where it is sent on to Brazil", "in
