@@ -66,7 +66,8 @@ _MODE_CUES = _cues(
     ),
     (
         r"ports?|puertos?|containers?|contenedores?|ships?|shipping|buques?|vessels?|"
-        r"navieras?|maritime|maritim[oa]s?|by sea|portacontenedores|por mar|sea|cargo ships?|barcos?|"
+        r"navieras?|maritime|maritim[oa]s?|by sea|portacontenedores|por mar|sea|cargo ships?|"
+        r"barcos?|"
         r"semi ?submersibles?|semisumergibles?|go ?fasts?|sail(?:s|ed|ing)?|zarp\w*|"
         r"fishing boats?|pesqueros?|freighters?|mercantes?",
         "maritime",
@@ -160,7 +161,8 @@ _TRANSIT = _markers(
 )
 _DESTINATION = _markers(
     # "according to the U.S. Attorney's Office", "due to": no goal.
-    r"(?<!according )(?<!due )(?<!thanks )(?<!next )(?<!prior )(?<!addition )\bto|\btoward|\btowards|\binto|\bbound (?:for|to)|\bdestined (?:for|to)|"
+    r"(?<!according )(?<!due )(?<!thanks )(?<!next )(?<!prior )(?<!addition )\bto|"
+    r"\btoward|\btowards|\binto|\bbound (?:for|to)|\bdestined (?:for|to)|"
     r"\bhead(?:s|ed|ing)? (?:for|to|toward)|\ben route to|\barriv\w* (?:in|at)|\breach\w*|"
     r"\bsent on to|\bon to|\bonward to|\bsail\w* (?:to|for|toward)|\bend(?:s|ed)? in|"
     r"\bland(?:s|ed|ing)? (?:on|at|in)|\bto be delivered (?:in|to)|\baddressed to|"
@@ -192,7 +194,8 @@ _EMPTY = re.compile(r"\b(?:empty|vaci[ao]s?|sin carga|without (?:any )?cargo)\b"
 _BOUNDARY = re.compile(r"\b(?:border|frontera|boundary|limite|limites)\b")  # "the border between"
 _BETWEEN = re.compile(r"(?:\bbetween|\bentre)(?:\s+(?:the|el|la))?\s*$")
 _LIST_GLUE = re.compile(
-    r"^\s*$|^\s*(?:the|el|la|los|las)\s*$|^\s*(?:,|and|y|e|or|o|as well as|asi como|and sometimes|y a veces|and occasionally|"
+    r"^\s*$|^\s*(?:the|el|la|los|las)\s*$|"
+    r"^\s*(?:,|and|y|e|or|o|as well as|asi como|and sometimes|y a veces|and occasionally|"
     r"and then|, and|, or|and also|y tambien|,? and to|,? y a|,? y hacia|,? and toward)"
     r"(?:\s+(?:the|el|la|los|las|to|a))?"
     # "hacia el Paraguay y el norte de la Argentina", "and northern Argentina"
@@ -669,17 +672,17 @@ def _document_routes(
                 # "…seized at the port of Asunción. It had arrived by land from Pedro Juan
                 # Caballero and was to leave by barge for Montevideo": two legs, handed over
                 # where the drug was found.
-                found = _found_at(document, index - 1, by_sentence, folded_sentences)
+                seizure = _found_at(document, index - 1, by_sentence, folded_sentences)
                 goals = {p.id for p in claim.origins + claim.destinations + claim.transits}
-                if found is not None and found[1].id not in goals:
-                    hub = found[1]
+                if seizure is not None and seizure[1].id not in goals:
+                    hub = seizure[1]
                     claims.append(
                         _Claim(
                             origins=[*claim.origins],
                             transits=[],
                             destinations=[hub],
                             mode=Mode(claim.arrival_mode),
-                            sentences=[found[0], index],
+                            sentences=[seizure[0], index],
                             confidence=0.7,
                             commodity=_first(_COMMODITIES, folded) or document_commodity,
                             notes=[f"the drug was found at {hub.name}"],
@@ -687,7 +690,7 @@ def _document_routes(
                         )
                     )
                     claim.origins = [hub]
-                    claim.sentences.insert(0, found[0])
+                    claim.sentences.insert(0, seizure[0])
                     claim.confidence -= 0.1
                     claim.notes.append(f"handed over at {hub.name}, where it was found")
             if claim.passed_through and _complete_route(
@@ -1185,12 +1188,12 @@ def _sentence_claim(
         destinations = _narrowest(destinations)
     # "con destino a Europa, principalmente a Rotterdam y Hamburgo": the broad goal is
     # named only to be narrowed.
-    namely = [r.mention.place for r in roles if r.role == "destination" and r.namely]
-    if namely:
+    narrower = [r.mention.place for r in roles if r.role == "destination" and r.namely]
+    if narrower:
         destinations = [
             p
             for p in destinations
-            if p is None or not any(p is not q and _within(q, p) for q in namely if q)
+            if p is None or not any(p is not q and _within(q, p) for q in narrower if q)
         ]
     if final and len(destinations) > 1:  # the others are on the way
         transits, destinations = [*transits, *destinations[:-1]], destinations[-1:]
@@ -1397,7 +1400,11 @@ def _anaphoric_origin(claim: _Claim, folded: str, mentions: Sequence[Mention], i
                     return
 
 
-_SCENE = re.compile(r"^\W*(?:in|en|within|dentro de)\s+(?:(?:the|el|la)\s+)?$", re.IGNORECASE)
+_SCENE = re.compile(
+    r"^\W*(?:in|en|within|dentro de)\s+(?:(?:the|el|la)\s+)?(?:(?:regi[oó]n|department|"
+    r"departamento|province|provincia|state|estado|valley|valle)\s+(?:of|de(?:l)?)\s+)?$",
+    re.IGNORECASE,
+)
 
 
 def _scene_origin(
@@ -1416,7 +1423,9 @@ def _scene_origin(
         if cursor > start and not re.match(r"^(?:['’]s\s+|\s*,\s*)$", between):
             break
         scene, cursor = mention.place, mention.end
-        if re.match(r"^(?:\s+(?:region|department|province|state|valley|area))?\s*,", text[cursor:]):
+        if re.match(
+            r"^(?:\s+(?:region|department|province|state|valley|area))?\s*,", text[cursor:]
+        ):
             break
     goals = {p.id for p in claim.destinations + claim.transits}
     if scene is None or scene.kind in _POINT_KINDS or scene.id in goals:
@@ -1469,7 +1478,11 @@ def _site_origin(
             for m in by_sentence.get(earlier, ())
             if m.start >= start and m.place and m.place.kind is not PlaceKind.COUNTRY
         ]
-        if after and after[0].id not in goals and "\n" not in text[start : document.sentences[index][0]]:
+        if (
+            after
+            and after[0].id not in goals
+            and "\n" not in text[start : document.sentences[index][0]]
+        ):
             claim.origins = [after[0]]
             claim.sentences.insert(0, earlier)
             claim.confidence -= 0.1

@@ -131,7 +131,7 @@ def test_seizure_site_is_where_the_drug_got_to() -> None:
 
 
 @pytest.mark.parametrize(
-    "name", ["heldout.yaml", "heldout2.yaml", "heldout3.yaml", "heldout4.yaml"]
+    "name", ["heldout.yaml", "heldout2.yaml", "heldout3.yaml", "heldout4.yaml", "heldout5.yaml"]
 )
 def test_heldout_passages_never_crash(name: str) -> None:
     """Passages written without the extractor's output in view: it must not fail on any
@@ -171,6 +171,15 @@ def test_second_development_set_floor() -> None:
     it fails."""
     precision, recall = _scored("dev4.yaml")
     assert precision >= 0.7 and recall >= 0.6, (precision, recall)
+
+
+def test_fifth_development_set_floor() -> None:
+    """dev5.yaml (20 passages, en + es: wire copy, InSight Crime, press releases, UNODC
+    prose) was written before the round that tuned on it: P 0.53, R 0.54 by exact ids
+    before it, 0.84 and 0.84 at its end. The floor sits below, so that a change that
+    loses much of it fails."""
+    precision, recall = _scored("dev5.yaml")
+    assert precision >= 0.7 and recall >= 0.7, (precision, recall)
 
 
 @pytest.mark.parametrize(
@@ -343,3 +352,85 @@ def test_chain_across_sentences_is_one_route() -> None:
 )
 def test_denied_movement_and_moved_detainees_give_no_route(text: str) -> None:
     assert len(extract_routes(text)) == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (  # an adverb between the verb and the place of origin
+            "Most of the heroin, produced largely in southern Mexico, is driven north to Tijuana.",
+            {("iso3166:MX", "geonames:3981609", "land")},
+        ),
+        (  # a list whose items carry their article after the comma; "por carretera"
+            "La marihuana, producida principalmente en el Paraguay, el Brasil y Bolivia, llega "
+            "a Chile por carretera.",
+            {
+                ("iso3166:PY", "iso3166:CL", "land"),
+                ("iso3166:BR", "iso3166:CL", "land"),
+                ("iso3166:BO", "iso3166:CL", "land"),
+            },
+        ),
+        (  # "and finally to": the places before are on the way
+            "From Panama the cocaine moved overland through Costa Rica to Nicaragua and "
+            "finally to Honduras.",
+            {("iso3166:PA", "iso3166:HN", "land")},
+        ),
+        (  # "aseguró" is a seizure: the ship got as far as the port
+            "La Marina aseguró 500 kilos de cocaína en el puerto de Lázaro Cárdenas, ocultos en "
+            "un barco procedente de Guayaquil.",
+            {("locode:ECGYE", "locode:MXLZC", "maritime")},
+        ),
+        (  # a sentence set in a region: the movement starts there
+            "En la región de Ucayali, la pasta básica es llevada en camiones hasta Lima.",
+            {("iso3166-2:PE-UCA", "geonames:3936456", "land")},
+        ),
+        (  # arrived one way, to leave another: handed over where it was found
+            "Customs seized 300 kilos at the port of Montevideo. The drug had arrived by truck "
+            "from Paraguay and was to be shipped in a container to Hamburg.",
+            {("iso3166:PY", "locode:UYMVD", "land"), ("locode:UYMVD", "locode:DEHAM", "maritime")},
+        ),
+        (  # "from that airstrip": the place the strip was put in before
+            "Police dismantled an airstrip near Puerto Maldonado last week. From that airstrip, "
+            "light aircraft carried cocaine to Bolivia.",
+            {("geonames:3931470", "iso3166:BO", "air")},
+        ),
+        (  # a load dropped from a plane, then driven on
+            "A light aircraft from Bolivia dropped 300 kilos of cocaine on a ranch in Salta "
+            "province. The packages were then driven to Córdoba.",
+            {
+                ("iso3166:BO", "iso3166-2:AR-A", "air"),
+                ("iso3166-2:AR-A", "geonames:3860259", "land"),
+            },
+        ),
+    ],
+)
+def test_reporting_patterns(text: str, expected: set[tuple[str, str, str]]) -> None:
+    assert {_key(r) for r in extract_routes(text)} >= expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (  # a broad goal narrowed in the sentence after
+            "Drug couriers were caught at El Dorado airport boarding flights to Europe with "
+            "cocaine. Most were heading to Lisbon.",
+            {("icao:SKBO", "geonames:2267057", "air")},
+        ),
+        (  # a broad goal narrowed in the same sentence
+            "Los cargamentos de cocaína salen del puerto de Santos con destino a Europa, "
+            "principalmente a Amberes y Rotterdam.",
+            {
+                ("locode:BRSSZ", "locode:BEANR", "maritime"),
+                ("locode:BRSSZ", "locode:NLRTM", "maritime"),
+            },
+        ),
+        (  # "according to the U.S. Embassy" names no goal
+            "The planes flew cocaine from Apure to Honduras, according to the U.S. Embassy.",
+            {("iso3166-2:VE-C", "iso3166:HN", "air")},
+        ),
+    ],
+)
+def test_broad_goals_narrowed_and_attributions_dropped(
+    text: str, expected: set[tuple[str, str, str]]
+) -> None:
+    assert {_key(r) for r in extract_routes(text)} == expected
