@@ -297,7 +297,7 @@ _FOUND = re.compile(
     r"\b(?:seiz\w*|confiscat\w*|intercept\w*|detain\w*|arrest\w*|captur\w*|found|discover\w*|"
     r"board\w*|depart\w*|incaut\w*|decomis\w*|detenid\w*|detuv\w*|hall\w*|encontr\w*|"
     r"embarc\w*|despeg\w*|intervin\w*|interven\w*|detect\w*|asegur\w*|secuestr\w*|uncover\w*|"
-    r"arroj\w*|dropped|airdrop\w*)\b"
+    r"arroj\w*|dropped|airdrop\w*|aprehend\w*|apprehend\w*)\b"
 )
 # "Buenaventura, Colombia", "Puerto Bolívar, en la provincia de El Oro", "Desaguadero (Puno)"
 _WHERE_IT_LIES = re.compile(
@@ -666,7 +666,12 @@ def _document_routes(
             )
         for claim in sentence_claims:
             previous = _previous_claim(claims, document, index)
-            if not claim.origins and previous is not None and _narrows(previous, claim, index):
+            if (
+                not claim.origins
+                and previous is not None
+                and not _ANOTHER.search(folded)
+                and _narrows(previous, claim, index)
+            ):
                 continue
             if claim.arrival_mode and claim.mode_hint and claim.arrival_mode != claim.mode_hint:
                 # "…seized at the port of Asunción. It had arrived by land from Pedro Juan
@@ -761,7 +766,7 @@ def _document_routes(
                     claim.notes.append("origin of the route in the sentence before")
             if not claim.origins and not _FOUND.search(folded):
                 _scene_origin(claim, document, index, by_sentence[index])
-            _fill_origin(claim, document, index, mentions, focus, folded, demonyms, gaz)
+            _fill_origin(claim, document, index, mentions, focus, folded, demonyms, gaz, claims)
             _refine_origin(claim, document, index, mentions)
             _start_at_transit(claim)
             mode = (
@@ -812,6 +817,12 @@ def _previous_claim(claims: Sequence[_Claim], document: Document, index: int) ->
         document.sentences[sentence][1] : document.sentences[index][0]
     ]
     return None if "\n" in between else last
+
+
+# "Another parcel, addressed to Dublin": a further flow, not the one before narrowed.
+_ANOTHER = re.compile(
+    r"\b(?:another|a further|further|also|other|as well|otr[oa]s?|ademas|tambien|asimismo)\b"
+)
 
 
 def _narrows(previous: _Claim, claim: _Claim, index: int) -> bool:
@@ -1490,6 +1501,26 @@ def _site_origin(
         return
 
 
+def _earlier_origin(claim: _Claim, claims: Sequence[_Claim], mode: str | None) -> None:
+    """ "…handicrafts mailed from Medellín to buyers abroad. … A further package addressed
+    to Tokyo was intercepted in Bogotá": a flow in the same mode that the article already
+    traced from a stated origin starts there too."""
+    if mode is None:
+        return
+    goals = {p.id for p in claim.destinations + claim.transits}
+    for earlier in reversed(claims):
+        if earlier.mode.value != mode or not earlier.origins:
+            continue
+        origins = [p for p in earlier.origins if p.id not in goals]
+        if origins:
+            claim.origins = origins
+            claim.origin_inferred = True
+            claim.sentences.insert(0, min(earlier.sentences))
+            claim.confidence -= 0.25
+            claim.notes.append("origin of the same flow, stated earlier in the article")
+        return
+
+
 def _carry_origin(
     claim: _Claim, document: Document, index: int, stated: dict[int, list[Place]]
 ) -> None:
@@ -1518,6 +1549,7 @@ def _fill_origin(
     folded: str,
     demonyms: Sequence[tuple[int, int, str]],
     gaz: Gazetteer,
+    claims: Sequence[_Claim] = (),
 ) -> None:
     """Infer the origin the sentence leaves implicit, citing where it comes from."""
     if claim.origins:
@@ -1563,8 +1595,9 @@ def _fill_origin(
                 claim.confidence -= 0.15
                 claim.notes.append(f"origin from '{anaphor.pattern[:20]}…'")
                 return
+    _earlier_origin(claim, claims, _sentence_mode(folded))
     # A story about a country's ports, airstrips or parcels: that country (or its ports).
-    if focus:
+    if focus and not claim.origins:
         targets = {p.id for p in claim.destinations + claim.transits}
         country_places = [
             m.place

@@ -424,6 +424,20 @@ def test_reporting_patterns(text: str, expected: set[tuple[str, str, str]]) -> N
                 ("locode:BRSSZ", "locode:NLRTM", "maritime"),
             },
         ),
+        (  # a further parcel: the flow traced before, from its stated origin; no narrowing
+            "Brazilian police say the gang mailed cocaine from Recife to buyers in Europe. "
+            "Another parcel, addressed to Dublin, was intercepted at the Curitiba sorting "
+            "centre.",
+            {
+                ("geonames:3390760", "geonames:6255148", "postal"),
+                ("geonames:3390760", "geonames:2964574", "postal"),
+            },
+        ),
+        (  # "aprehendieron en el aeropuerto": the courier was leaving from there
+            "Efectivos de la Felcn aprehendieron en el aeropuerto de El Alto a un hombre que "
+            "iba a abordar un vuelo a Madrid con cocaína.",
+            {("icao:SLLP", "geonames:3117735", "air")},
+        ),
         (  # "according to the U.S. Embassy" names no goal
             "The planes flew cocaine from Apure to Honduras, according to the U.S. Embassy.",
             {("iso3166-2:VE-C", "iso3166:HN", "air")},
