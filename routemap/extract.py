@@ -46,7 +46,10 @@ _MODE_CUES = _cues(
     # A "drug courier" swallows capsules and boards a plane; a courier company is post.
     (r"drug couriers?|human couriers?|correos? humanos?|burriers?|drug mules?", "air"),
     (
-        r"parcels?|mail(?:ing|ed)?|postal|courier|encomiendas?|correo|"
+        # "a courier was arrested", "the couriers had boarded": a person, not the post
+        r"parcels?|mail(?:ing|ed)?|postal|encomiendas?|correo|"
+        r"couriers?(?! (?:was|were|who|had|has|is|are|arrested|detained|caught|carrying|"
+        r"travell?(?:ed|ing)|flying|flew|boarded|swallowed))|"
         r"serpost|paquetes? postal(?:es)?|envios? postal(?:es)?|addressed to",
         "postal",
     ),
@@ -74,7 +77,8 @@ _MODE_CUES = _cues(
     ),
     # A boat is a river boat unless the sentence is at sea ("speedboats leave the coast").
     (
-        r"boats?|speed ?boats?|embarcaciones?|lanchas?(?: rapidas?)?|deslizadores?|canoes?|"
+        r"boats?|speed ?boats?|embarcaciones?|(?:narco)?lanchas?(?: rapidas?)?|deslizadores?|"
+        r"canoes?|"
         r"canoas?",
         "boat",
     ),
@@ -175,7 +179,8 @@ _DESTINATION = _markers(
     r"\bexportad[ao]s? a(?:l)?|\bexporta(?:n|r|ron)? a(?:l)?|\btrasladad[ao]s? a(?:l)?|"
     r"\bllevad[ao]s? a(?:l)?|\bingresad[ao]s? a(?:l)?|\bingres(?:a|an|o|aron|ar) a(?:l)?|"
     r"\bcruz(?:a|an|o|aron|ar|aba|aban) a(?:l)?|\bcruzad[ao]s? a(?:l)?|\bentregad[ao]s? en|"
-    r"\baterriz\w* en|"
+    r"\baterriz\w* en|\b(?:unloaded|offloaded|delivered) (?:in|at)|"
+    r"\b(?:descargad|desembarcad)[ao]s? en|"
     r"\bviaj\w* (?:a|hacia)|\btravel\w* to|\bfl(?:y|ying|ew|own|ies|ight|ights) to|"
     r"\bvolar a|\bdestinad[ao]s? a(?:l)?|\bdirigid[ao]s? a(?:l)?|\bremitid[ao]s? a(?:l)?|"
     r"\bcontinu\w* (?:a|hacia|hasta)|\bsigu\w* (?:a|hacia|hasta)|\bsigue (?:a|hacia|hasta)"
@@ -230,6 +235,8 @@ _LOADED_AFTER = re.compile(
 # A sentence that denies, doubts or leaves open the movement states no route.
 _NEGATED = re.compile(
     r"\b(?:did not|does not|do not|didn t|doesn t|has not|have not|had not|not yet|never|"
+    r"(?:was|were|is|are) not (?:bound|destined|headed|going|coming|from|sent|shipped)|"
+    r"no (?:iba|iban|tenia como destino|procedia|provenia|salio|llego)|"
     r"denied|denies|deny|rejected|rejects|dismissed|ruled out|no evidence|whether|"
     r"descart\w*|neg(?:o|aron|aba|aban)|niega\w*|desminti\w*|rechaz\w*|nunca|"
     r"no (?:se )?(?:ha|han|habia|habian|precis\w*|detall\w*|dijo|dijeron|inform\w*|"
@@ -318,6 +325,10 @@ _NAMELY = re.compile(
     r"\b(?:mainly|mostly|chiefly|primarily|especially|particularly|in particular|notably|"
     r"principalmente|mayormente|sobre todo|especialmente|en particular|en especial)\b"
     r"(?:\s+\w+){0,2}\s*$"
+)
+_POSTED_AT = re.compile(
+    r"\b(?:company|companies|firm|agency|office|branch|service|empresa|agencia|oficina|"
+    r"sucursal)\s+(?:in|en|de|of|at)\s*$"
 )
 _FINAL_AFTER = re.compile(r"^\s*,?\s*(?:as|como) (?:its|their|su|sus) (?:final |ultimo )?destin")
 # Words of a seizure only (not of a departure, as _FOUND also has).
@@ -538,7 +549,14 @@ def _qualifies(text: str, mention: Mention, following: Mention) -> bool:
     where the second one is."""
     between = text[mention.end : following.start]
     if re.match(r"^['’]s\s+$", between):
-        return True
+        # "Colombia's Caribbean coast": a sea shared by many countries narrows nothing.
+        return not (
+            mention.place is not None
+            and following.place is not None
+            and mention.place.kind is PlaceKind.COUNTRY
+            and following.place.country is None
+            and following.place.kind in (PlaceKind.AREA, PlaceKind.CONTINENT)
+        )
     if (
         mention.place is not None
         and mention.place.kind is PlaceKind.COUNTRY
@@ -783,6 +801,12 @@ def _document_routes(
                 and all(p.kind is PlaceKind.AIRPORT for p in claim.origins)
             ):
                 mode = "air"  # "detained at the airport … about to travel to Madrid"
+            if (
+                not mode
+                and claim.destinations
+                and all(p.kind is PlaceKind.AIRPORT for p in claim.destinations)
+            ):
+                mode = "air"  # "arrested at Schiphol after arriving from Curaçao"
             claim.mode = Mode(mode) if mode else Mode.UNKNOWN
             if not _sentence_mode(folded):
                 claim.confidence -= 0.1
@@ -993,6 +1017,20 @@ def _restate_origin(
             )
         )
         return
+    if (
+        previous is not None
+        and origins
+        and previous.origins
+        and all(any(_within(o, p) for p in previous.origins) for o in origins)
+    ):
+        # "…mailed from Colombia … The packages had been posted in Medellín": the origin
+        # narrowed in the sentence after.
+        previous.origins = [
+            p for p in previous.origins if not any(_within(o, p) for o in origins)
+        ] + [*origins]
+        previous.sentences = sorted({*previous.sentences, index})
+        previous.notes.append("origin narrowed in the sentence after")
+        return
     if previous is None or not origins or not previous.origin_inferred:
         return
     hubs = [p for p in previous.origins if p.id not in {o.id for o in origins}]
@@ -1153,6 +1191,8 @@ def _sentence_claim(
         elif roles and _LIST_GLUE.search(lead) and roles[-1].role != "context":
             role = "destination" if between else roles[-1].role
             between = False
+        if role == "transit" and _POSTED_AT.search(lead):
+            role = "origin"  # "shipped through a courier company in Medellín"
         if _LOADED_AFTER.match(fold_for_scan(tail)) and (
             role != "destination" or _EMPTY.search(folded[: mention.start - sentence_start])
         ):
@@ -1390,7 +1430,8 @@ def _marked_origins(document: Document, index: int, mentions: Sequence[Mention])
         lead_start = None
         lead = re.sub(r"\s+", " ", fold_for_scan(text[max(start, end - 60) : end]))
         loaded = _LOADED_AFTER.match(fold_for_scan(text[mention.end : mention.end + 40]))
-        if mention.place and (loaded or (_ORIGIN.search(lead) and not _EMPTY.search(lead))):
+        marked = _ORIGIN.search(lead) or _POSTED_AT.search(lead)
+        if mention.place and (loaded or (marked and not _EMPTY.search(lead))):
             found.append(mention.place)
     return _narrowest(found)  # "de la costa de Nariño, en Colombia": Nariño
 

@@ -336,6 +336,7 @@ def test_chain_across_sentences_is_one_route() -> None:
     "text",
     [
         "Police did not say whether the cocaine found in Tumbes was headed for Ecuador.",
+        "The cocaine was not bound for Europe, officials said.",
         "La Policía descartó que la droga hallada en Desaguadero tuviera como destino Bolivia.",
         "The two suspects were arrested in Tumbes and taken to Piura for questioning.",
         "Los tripulantes fueron capturados y trasladados a Buenaventura.",
@@ -405,6 +406,43 @@ def test_denied_movement_and_moved_detainees_give_no_route(text: str) -> None:
     ],
 )
 def test_reporting_patterns(text: str, expected: set[tuple[str, str, str]]) -> None:
+    assert {_key(r) for r in extract_routes(text)} >= expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (  # "unloaded in": where the sea leg ends
+            "The cocaine left Guayaquil in a container ship and was unloaded in Rotterdam.",
+            {("locode:ECGYE", "locode:NLRTM", "maritime")},
+        ),
+        (  # a courier arrested at an airport is a person on a flight, not the post
+            "A courier was arrested at Schiphol after arriving from Curaçao with cocaine in "
+            "his luggage.",
+            {("iso3166:CW", "icao:EHAM", "air")},
+        ),
+        (  # a country's stretch of a shared sea is that country
+            "The drugs were transported by land from Venezuela to Colombia's Caribbean coast, "
+            "and then by go-fast boats to the Dominican Republic.",
+            {("iso3166:VE", "iso3166:CO", "land"), ("iso3166:CO", "iso3166:DO", "maritime")},
+        ),
+        (  # narcolanchas leaving the coast go by sea
+            "Narcolanchas con cocaína salen de las costas de Sinaloa rumbo a Baja California.",
+            {("iso3166-2:MX-SIN", "iso3166-2:MX-BCN", "maritime")},
+        ),
+        (  # posted through a company in a city: the city is where the parcel starts
+            "Cocaine was mailed through a courier company in Cali to Madrid.",
+            {("geonames:3687925", "geonames:3117735", "postal")},
+        ),
+        (  # the origin narrowed two sentences on
+            "Officers intercepted 38 parcels of cocaine mailed from Colombia. Most were "
+            "addressed to Puerto Rico. The packages had been shipped through a courier company "
+            "in Medellín.",
+            {("geonames:3674962", "iso3166:PR", "postal")},
+        ),
+    ],
+)
+def test_more_reporting_patterns(text: str, expected: set[tuple[str, str, str]]) -> None:
     assert {_key(r) for r in extract_routes(text)} >= expected
 
 
