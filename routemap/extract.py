@@ -109,7 +109,8 @@ _MOVEMENT = re.compile(
     r"ingres\w*|trajer\w*|trae\w*|cruz\w*|pasa\w*|circula\w*|desvi\w*|puente aereo|"
     r"head(?:s|ed|ing)?|took off|taken off|take off|land(?:s|ed|ing)?|sail\w*|despeg\w*|"
     r"aterriz\w*|zarp\w*|dirig\w*|transshipped|loaded|cargad\w*|embarc\w*|proced\w*|"
-    r"proven\w*|destination|delivered|entreg\w*|continu\w*|sigu\w*|sigue|introduc\w*|"
+    r"proven\w*|provien\w*|vien(?:e|en)|venia\w*|destination|delivered|entreg\w*|continu\w*|"
+    r"sigu\w*|sigue|introduc\w*|"
     r"transshipped|transbord\w*|viaj\w*|travel\w*)\b"
 )
 
@@ -149,7 +150,8 @@ _ORIGIN = _markers(
     r"\b(?:tak(?:e|es|ing|en)|took) off from|"
     r"\bdesde|\bsal(?:e|en|ia|ian|io|ieron|ir|iendo|ida|idas|ido|idos) de(?:l)?|"
     r"\bpart(?:e|en|io|ieron|ia|ian) de(?:l)?|\bzarp\w* (?:de(?:l)?|desde)|"
-    r"\bdespeg\w* (?:de(?:l)?|desde)|\bproced\w* de(?:l)?|\bproven\w* de(?:l)?|"
+    r"\bdespeg\w* (?:de(?:l)?|desde)|\bproced\w* de(?:l)?|\bprov(?:i)?en\w* de(?:l)?|"
+    r"\bvien(?:e|en) de(?:l)?|"
     rf"\boriginari[ao]s? de(?:l)?|\bproducid[ao]s?{_ADV} en|\bcargad[ao]s? en|"
     r"\bembarcad[ao]s? en|\bacopiad[ao]s? en"
 )
@@ -168,7 +170,10 @@ _DESTINATION = _markers(
     r"(?<!according )(?<!due )(?<!thanks )(?<!next )(?<!prior )(?<!addition )\bto|"
     r"\btoward|\btowards|\binto|\bbound (?:for|to)|\bdestined (?:for|to)|"
     r"\bhead(?:s|ed|ing)? (?:for|to|toward)|\ben route to|\barriv\w* (?:in|at)|\breach\w*|"
-    r"\bsent on to|\bon to|\bonward to|\bsail\w* (?:to|for|toward)|\bend(?:s|ed)? in|"
+    r"\bsent on to|\bon to|\bonward to|\bsail\w* (?:to|for|toward)|\bend(?:s|ed)?(?: up)? in|"
+    r"\b(?:sold|consumed|retailed) in|\b(?:vendid|consumid|comercializad)[ao]s? en|"
+    r"\bse (?:vende|venden|consume|consumen|comercializa|comercializan) en|"
+    r"\btermina\w* en|"
     r"\bland(?:s|ed|ing)? (?:on|at|in)|\bto be delivered (?:in|to)|\baddressed to|"
     r"\bfinal destination(?: was| is)?|\bdestination (?:was|is)|"
     r"\bcon destino(?: final)? a(?:l)?|\bcomo (?:\w+ ){0,2}destinos?(?: final(?:es)?)?"
@@ -253,7 +258,7 @@ _EXTRADITED = re.compile(
     r"\b(?:extradit\w*|deport\w*|expulsad[oa]s?|expelled|repatriad[oa]s?|repatriated)\b"
 )
 _CARGO = re.compile(
-    r"\b(?:drugs?|droga|cocaine|cocaina|marijuana|marihuana|cargamento|carga|load|cargo|"
+    r"\b(?:drugs?|droga|cocaine|cocaina|marijuana|marihuana|cargamento|carga|load|cargo|alijos?|"
     r"shipment|paquetes?|packages?|kilos?|toneladas?|tons?|tonnes?|heroin|heroina|"
     r"pasta basica|precursors?)\b"
 )
@@ -265,7 +270,7 @@ _ILLICIT = re.compile(
     r"pasta basica|pbc|precursors?|precursores?|estupefacientes?|narcotics?|illicit|ilicit\w*|"
     r"traffick\w*|trafic\w*|smuggl\w*|contraband\w*|contrabando|cartels?|carteles|"
     r"mules?|mulas?|burriers?|capsules?|capsulas?|seiz\w*|incaut\w*|decomis\w*|"
-    r"cargamentos?|packages?|paquetes?|parcels?|encomiendas?|loads?|kilos?|kilograms?|kilogramos?|kg|tonnes?|toneladas?)\b"
+    r"cargamentos?|alijos?|packages?|paquetes?|parcels?|encomiendas?|loads?|kilos?|kilograms?|kilogramos?|kg|tonnes?|toneladas?)\b"
 )
 # "this zone", "the airport": a place named before, found by its kind.
 _ANAPHORS = (

@@ -430,6 +430,14 @@ def test_reporting_patterns(text: str, expected: set[tuple[str, str, str]]) -> N
             "Narcolanchas con cocaína salen de las costas de Sinaloa rumbo a Baja California.",
             {("iso3166-2:MX-SIN", "iso3166-2:MX-BCN", "maritime")},
         ),
+        (  # "proviene de": where it comes from; the market it is sold in is where it goes
+            "La mayor parte de la marihuana que se vende en Chile proviene del Paraguay.",
+            {("iso3166:PY", "iso3166:CL", "unknown")},
+        ),
+        (  # "ends up in": the goal, after the region it was trafficked through
+            "Much of the cocaine trafficked through Central America ends up in the United States.",
+            {("routemap:central-america", "iso3166:US", "unknown")},
+        ),
         (  # posted through a company in a city: the city is where the parcel starts
             "Cocaine was mailed through a courier company in Cali to Madrid.",
             {("geonames:3687925", "geonames:3117735", "postal")},
