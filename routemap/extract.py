@@ -101,6 +101,7 @@ _WEAK_CUES = 2  # the last cues above name a mode only when no other does
 # Words that say something moves. A sentence without one states no route.
 _MOVEMENT = re.compile(
     r"\b(?:traffick\w*|smuggl\w*|ship(?:ped|ping|ment|ments|s)?|send|sent|sending|mov\w*|"
+    r"import\w*|"
     r"transport\w*|export\w*|flow\w*|outflow|route\w*|bridge|destined|bound|headed|"
     r"directed|arriv\w*|carr\w*|flown|fly|flying|flew|enter\w*|leav\w*|left|reach\w*|"
     r"came|comes?|coming|cross(?:es|ed|ing)?|brought|bring\w*|mail\w*|dispatch\w*|transit\w*|"
@@ -1230,6 +1231,9 @@ def _sentence_claim(
         after_end = following.start if following else document.sentences[index][1]
         clause = _NEXT_LEG.split(text[mention.end : after_end], maxsplit=1)[0]
         way = _PLACE_NOUN.sub("", lead)  # "by road to the port of Guayaquil" is by road
+        # "…to Mexico by sea and then to the United States by land": the words before the
+        # hand-over tell how the leg before went.
+        way = _NEXT_LEG.split(way)[-1]
         leg_mode = _sentence_mode(way, folded) or _earliest_mode(fold_for_scan(clause), folded)
         arrived = role == "origin" and bool(_ARRIVED.search(lead))
         namely = bool(_NAMELY.search(lead)) or bool(

@@ -438,6 +438,15 @@ def test_reporting_patterns(text: str, expected: set[tuple[str, str, str]]) -> N
             "Much of the cocaine trafficked through Central America ends up in the United States.",
             {("routemap:central-america", "iso3166:US", "unknown")},
         ),
+        (  # "import into": a movement word; each leg by the way its own words name
+            "The defendants conspired to import cocaine into the United States from Colombia.",
+            {("iso3166:CO", "iso3166:US", "unknown")},
+        ),
+        (
+            "The cartel moved cocaine from Ecuador to Honduras by sea and then to the United "
+            "States by land.",
+            {("iso3166:EC", "iso3166:HN", "maritime"), ("iso3166:HN", "iso3166:US", "land")},
+        ),
         (  # posted through a company in a city: the city is where the parcel starts
             "Cocaine was mailed through a courier company in Cali to Madrid.",
             {("geonames:3687925", "geonames:3117735", "postal")},
