@@ -336,6 +336,9 @@ _POSTED_AT = re.compile(
     r"\b(?:company|companies|firm|agency|office|branch|service|empresa|agencia|oficina|"
     r"sucursal)\s+(?:in|en|de|of|at)\s*$"
 )
+_FROM_WHICH = re.compile(
+    r"^\s*(?:desde donde|de donde|desde el cual|desde la cual|from where|from which|whence)\b"
+)
 _FINAL_AFTER = re.compile(r"^\s*,?\s*(?:as|como) (?:its|their|su|sus) (?:final |ultimo )?destin")
 # Words of a seizure only (not of a departure, as _FOUND also has).
 _SEIZED = re.compile(
@@ -813,6 +816,8 @@ def _document_routes(
                 and all(p.kind is PlaceKind.AIRPORT for p in claim.destinations)
             ):
                 mode = "air"  # "arrested at Schiphol after arriving from Curaçao"
+            if mode == "river" and _crosses_continents(claim):
+                mode = "maritime"  # "lanchas … a Europa": no river runs between continents
             claim.mode = Mode(mode) if mode else Mode.UNKNOWN
             if not _sentence_mode(folded):
                 claim.confidence -= 0.1
@@ -892,6 +897,18 @@ def _continents() -> dict[str, str]:
         for code, c in cache.get_countries().items()
         if c["continentcode"] in ids
     }
+
+
+def _continent(place: Place) -> str | None:
+    if place.kind is PlaceKind.CONTINENT:
+        return place.id
+    return _continents().get(place.country) if place.country else None
+
+
+def _crosses_continents(claim: _Claim) -> bool:
+    starts = {_continent(p) for p in claim.origins} - {None}
+    ends = {_continent(p) for p in claim.destinations} - {None}
+    return bool(starts and ends and not starts & ends)
 
 
 def _within(inner: Place, outer: Place) -> bool:
@@ -1226,6 +1243,14 @@ def _sentence_claim(
         sent_on = (bool(_FROM_WHERE.search(gap)) or hand_over) and role == "destination"
         if sent_on:
             hand_over = False
+            if (
+                roles
+                and roles[-1].role == "context"
+                and _FROM_WHICH.match(gap)
+                and not any(r.role in ("origin", "destination", "transit") for r in roles)
+            ):
+                # "una pista en Pichari, desde donde salían avionetas hacia Bolivia"
+                roles[-1].role = "origin"
         # The mode of the leg that reaches this place: cue words just before it, or in its
         # own clause after it ("trucked to Paita, then shipped to Rotterdam in containers").
         after_end = following.start if following else document.sentences[index][1]

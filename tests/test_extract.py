@@ -447,6 +447,16 @@ def test_reporting_patterns(text: str, expected: set[tuple[str, str, str]]) -> N
             "States by land.",
             {("iso3166:EC", "iso3166:HN", "maritime"), ("iso3166:HN", "iso3166:US", "land")},
         ),
+        (  # "desde donde": the place just named is where the next leg starts
+            "El Ejército destruyó una pista clandestina en el distrito de Pichari, desde donde "
+            "salían avionetas cargadas con cocaína hacia Bolivia.",
+            {("geonames:3932418", "iso3166:BO", "air")},
+        ),
+        (  # boats bound for another continent go by sea, whatever the sentence says
+            "La Policía incautó 7 toneladas de cocaína en Urabá, que iban a ser enviadas a "
+            "Europa en lanchas.",
+            {("routemap:uraba", "geonames:6255148", "maritime")},
+        ),
         (  # posted through a company in a city: the city is where the parcel starts
             "Cocaine was mailed through a courier company in Cali to Madrid.",
             {("geonames:3687925", "geonames:3117735", "postal")},
