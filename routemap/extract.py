@@ -697,6 +697,7 @@ def _document_routes(
                 not claim.origins
                 and previous is not None
                 and not _ANOTHER.search(folded)
+                and not claim.only_transits  # "entered through the port of X": on the way
                 and _narrows(previous, claim, index)
             ):
                 continue
