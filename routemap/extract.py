@@ -410,6 +410,7 @@ class _Claim:
     only_transits: bool = False  # the sentence names only places passed through
     passed_through: bool = False  # its destination is the last place it names as passed
     arrival_mode: str | None = None  # how the drug arrived from its origin, if said apart
+    handed_over: bool = False  # its transits include a place the text hands the drug on at
 
 
 def extract_routes(
@@ -1003,8 +1004,12 @@ def _start_at_transit(claim: _Claim) -> None:
         return
     broad = [p for p in claim.transits if p.kind not in _POINT_KINDS]
     start = broad[-1] if broad else claim.transits[0]
-    if start.country and start.country in {p.country for p in claim.destinations}:
-        return
+    if (
+        start.country
+        and start.country in {p.country for p in claim.destinations}
+        and not (claim.handed_over and start.kind in _POINT_KINDS)
+    ):
+        return  # "ingresa a Bolivia por Desaguadero": the crossing, not where it starts
     claim.transits = claim.transits[claim.transits.index(start) + 1 :]
     claim.origins = [start]
     claim.confidence -= 0.1
@@ -1438,6 +1443,7 @@ def _chain_claims(roles: Sequence[_Role], origins: list[Place], index: int) -> l
                     0.75,
                     mode_hint=then_mode,
                     notes=[f"sent on from {hub.name}"],
+                    handed_over=True,
                 )
                 for hub in hubs
             ]

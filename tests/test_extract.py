@@ -457,6 +457,14 @@ def test_reporting_patterns(text: str, expected: set[tuple[str, str, str]]) -> N
             "Europa en lanchas.",
             {("routemap:uraba", "geonames:6255148", "maritime")},
         ),
+        (  # no origin named: what is known starts at the first hand-over
+            "Los cargamentos eran transportados por el río Amazonas hasta Manaos y de allí "
+            "hacia Belém, desde donde partían en barcos hacia África.",
+            {
+                ("geonames:3663517", "geonames:3405870", "river"),
+                ("locode:BRBEL", "geonames:6255146", "maritime"),
+            },
+        ),
         (  # posted through a company in a city: the city is where the parcel starts
             "Cocaine was mailed through a courier company in Cali to Madrid.",
             {("geonames:3687925", "geonames:3117735", "postal")},
