@@ -329,7 +329,8 @@ _ARRIVED = re.compile(
 )
 _NAMELY = re.compile(
     r"\b(?:mainly|mostly|chiefly|primarily|especially|particularly|in particular|notably|"
-    r"principalmente|mayormente|sobre todo|especialmente|en particular|en especial)\b"
+    r"principalmente|mayormente|sobre todo|especialmente|en particular|en especial|such as|"
+    r"including|tales como|incluid[ao]s|incluyendo)\b"
     r"(?:\s+\w+){0,2}\s*$"
 )
 _POSTED_AT = re.compile(
@@ -1217,6 +1218,8 @@ def _sentence_claim(
             role = marked
         elif _BETWEEN.search(lead) and not _BOUNDARY.search(lead):
             role, between = "origin", True  # "the air bridge between Peru and Bolivia"
+        elif roles and roles[-1].role == "destination" and _NAMELY.search(lead):
+            role = "destination"  # "for Caribbean islands such as Aruba and Curaçao"
         elif roles and _LIST_GLUE.search(lead) and roles[-1].role != "context":
             role = "destination" if between else roles[-1].role
             between = False

@@ -511,6 +511,14 @@ def test_more_reporting_patterns(text: str, expected: set[tuple[str, str, str]])
             "iba a abordar un vuelo a Madrid con cocaína.",
             {("icao:SLLP", "geonames:3117735", "air")},
         ),
+        (  # "islands such as Aruba and Curaçao": the islands named, not the sea
+            "Cocaine shipments leave from Venezuela's Falcón state for Caribbean islands such "
+            "as Aruba and Curaçao.",
+            {
+                ("iso3166-2:VE-I", "iso3166:AW", "unknown"),
+                ("iso3166-2:VE-I", "iso3166:CW", "unknown"),
+            },
+        ),
         (  # "according to the U.S. Embassy" names no goal
             "The planes flew cocaine from Apure to Honduras, according to the U.S. Embassy.",
             {("iso3166-2:VE-C", "iso3166:HN", "air")},
