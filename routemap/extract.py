@@ -152,7 +152,7 @@ _ORIGIN = _markers(
     r"\bdesde|\bsal(?:e|en|ia|ian|io|ieron|ir|iendo|ida|idas|ido|idos) de(?:l)?|"
     r"\bpart(?:e|en|io|ieron|ia|ian) de(?:l)?|\bzarp\w* (?:de(?:l)?|desde)|"
     r"\bdespeg\w* (?:de(?:l)?|desde)|\bproced\w* de(?:l)?|\bprov(?:i)?en\w* de(?:l)?|"
-    r"\bvien(?:e|en) de(?:l)?|"
+    r"\bvien(?:e|en) de(?:l)?|\bven(?:ia|ian) de(?:l)?|\bvin(?:o|ieron) de(?:l)?|"
     rf"\boriginari[ao]s? de(?:l)?|\bproducid[ao]s?{_ADV} en|\bcargad[ao]s? en|"
     r"\bembarcad[ao]s? en|\bacopiad[ao]s? en"
 )
@@ -1295,7 +1295,10 @@ def _sentence_claim(
     # speedboats to Esmeraldas and then by road to Guayaquil, where it is put in containers
     # bound for Antwerp": the sentence is a chain of legs, split where the text hands on.
     goal_modes = [r.leg_mode for r in roles if r.role == "destination" and r.leg_mode]
-    if any(r.chained_from for r in roles) or len(set(goal_modes)) > 1:
+    # (One goal reached is no chain: "en el aeropuerto de Guarulhos, donde una mujer
+    # intentaba embarcar hacia Lisboa" keeps the airport as where the drug was leaving.)
+    reached = [r for r in roles if r.role in ("destination", "transit")]
+    if (any(r.chained_from for r in roles) and len(reached) > 1) or len(set(goal_modes)) > 1:
         return _chain_claims(roles, origins, index)
     found_here = False
     if not destinations and origins and _FOUND.search(folded):

@@ -465,6 +465,16 @@ def test_reporting_patterns(text: str, expected: set[tuple[str, str, str]]) -> N
                 ("locode:BRBEL", "geonames:6255146", "maritime"),
             },
         ),
+        (  # "venía de X y pasaba por Y": came from X through Y to where it was seized
+            "Agentes antinarcóticos interceptaron en Tumbes un vehículo con 150 kilos de "
+            "marihuana. La carga venía de Colombia y pasaba por Ecuador.",
+            {("iso3166:CO", "geonames:3691148", "land")},
+        ),
+        (  # one goal after "donde" is no chain: the airport is where the courier left
+            "El decomiso se realizó en el aeropuerto de Guarulhos, en São Paulo, donde una "
+            "mujer intentaba embarcar hacia Lisboa con cocaína en el estómago.",
+            {("icao:SBGR", "geonames:2267057", "air")},
+        ),
         (  # posted through a company in a city: the city is where the parcel starts
             "Cocaine was mailed through a courier company in Cali to Madrid.",
             {("geonames:3687925", "geonames:3117735", "postal")},
