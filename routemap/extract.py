@@ -101,7 +101,7 @@ _WEAK_CUES = 2  # the last cues above name a mode only when no other does
 # Words that say something moves. A sentence without one states no route.
 _MOVEMENT = re.compile(
     r"\b(?:traffick\w*|smuggl\w*|ship(?:ped|ping|ment|ments|s)?|send|sent|sending|mov\w*|"
-    r"import\w*|"
+    r"import\w*|taking|taken|pick\w* up|recog\w*|"
     r"transport\w*|export\w*|flow\w*|outflow|route\w*|bridge|destined|bound|headed|"
     r"directed|arriv\w*|carr\w*|flown|fly|flying|flew|enter\w*|leav\w*|left|reach\w*|"
     r"came|comes?|coming|cross(?:es|ed|ing)?|brought|bring\w*|mail\w*|dispatch\w*|transit\w*|"
@@ -148,6 +148,7 @@ _ORIGIN = _markers(
     rf"\boriginat\w* (?:in|from)|\bproduced{_ADV} in|\bprocessed{_ADV} in|\bsourced (?:in|from)|"
     r"\bloaded (?:in|at|on)|\bsail\w* from|\bbu(?:y|ys|ying|ought)|\bcompra\w*|"
     r"\bgathered (?:in|at|around)|\bboard\w* (?:at|in)|\bacopi\w* en|"
+    r"\bpick(?:ed|s|ing)? up|\brecog(?:io|ieron|ida|ido|idas|idos|er|ia|ian)|"
     r"\b(?:tak(?:e|es|ing|en)|took) off from|"
     r"\bdesde|\bsal(?:e|en|ia|ian|io|ieron|ir|iendo|ida|idas|ido|idos) de(?:l)?|"
     r"\bpart(?:e|en|io|ieron|ia|ian) de(?:l)?|\bzarp\w* (?:de(?:l)?|desde)|"
@@ -339,6 +340,10 @@ _POSTED_AT = re.compile(
 )
 _FROM_WHICH = re.compile(
     r"^\s*(?:desde donde|de donde|desde el cual|desde la cual|from where|from which|whence)\b"
+)
+_SEQUENCE = re.compile(
+    r"^\s*(?:and|y|e)\s+(?:\w+\s+){0,2}?(?:\w+ed|flown|sent|taken|driven|brought|"
+    r"\w+ad[ao]s?|\w+id[ao]s?)\s"
 )
 _FINAL_AFTER = re.compile(r"^\s*,?\s*(?:as|como) (?:its|their|su|sus) (?:final |ultimo )?destin")
 # Words of a seizure only (not of a departure, as _FOUND also has).
@@ -1249,7 +1254,12 @@ def _sentence_claim(
         # "to Tabatinga, where Brazilian factions … send it down the Solimões to Manaus":
         # the hand-over word may stand further back than the marker's reach.
         gap = fold_for_scan(text[cursor:lead_end]) if roles else lead
-        sent_on = (bool(_FROM_WHERE.search(gap)) or hand_over) and role == "destination"
+        sent_on = (
+            bool(_FROM_WHERE.search(gap))
+            or hand_over
+            # "arrive at the port of X and are trucked to Y": a new verb, a new leg
+            or bool(roles and roles[-1].role == "destination" and _SEQUENCE.match(gap))
+        ) and role == "destination"
         if sent_on:
             hand_over = False
             if (
@@ -1264,6 +1274,8 @@ def _sentence_claim(
         # own clause after it ("trucked to Paita, then shipped to Rotterdam in containers").
         after_end = following.start if following else document.sentences[index][1]
         clause = _NEXT_LEG.split(text[mention.end : after_end], maxsplit=1)[0]
+        if _SEQUENCE.match(fold_for_scan(clause)):
+            clause = ""  # "…and are trucked to": how the next leg goes, not this one
         way = _PLACE_NOUN.sub("", lead)  # "by road to the port of Guayaquil" is by road
         # "…to Mexico by sea and then to the United States by land": the words before the
         # hand-over tell how the leg before went.
@@ -1298,7 +1310,8 @@ def _sentence_claim(
     # (One goal reached is no chain: "en el aeropuerto de Guarulhos, donde una mujer
     # intentaba embarcar hacia Lisboa" keeps the airport as where the drug was leaving.)
     reached = [r for r in roles if r.role in ("destination", "transit")]
-    if (any(r.chained_from for r in roles) and len(reached) > 1) or len(set(goal_modes)) > 1:
+    chained = any(r.chained_from for r in roles) and len(reached) > 1 and not final
+    if chained or len(set(goal_modes)) > 1:
         return _chain_claims(roles, origins, index)
     found_here = False
     if not destinations and origins and _FOUND.search(folded):
@@ -1420,7 +1433,7 @@ def _chain_claims(roles: Sequence[_Role], origins: list[Place], index: int) -> l
         if not goals or not hubs:
             continue
         then_mode = mode_of(segment) or mode
-        if mode and then_mode and then_mode != mode:
+        if then_mode and then_mode != mode and (mode or segment[0].chained_from):
             if pending.destinations:
                 claims.append(pending)
             pending = _Claim(

@@ -475,6 +475,19 @@ def test_reporting_patterns(text: str, expected: set[tuple[str, str, str]]) -> N
             "mujer intentaba embarcar hacia Lisboa con cocaína en el estómago.",
             {("icao:SBGR", "geonames:2267057", "air")},
         ),
+        (  # "arrive at X and are trucked to Y": a new verb starts a new leg at X
+            "Precursor chemicals from China arrive at the port of Lázaro Cárdenas and are "
+            "trucked to labs in Sinaloa.",
+            {
+                ("iso3166:CN", "locode:MXLZC", "maritime"),
+                ("locode:MXLZC", "iso3166-2:MX-SIN", "land"),
+            },
+        ),
+        (  # "picked up … in X and was taking it to Y"
+            "Guatemalan police found 500 kilos of cocaine in a truck at a border crossing. The "
+            "driver said he had picked up the load in Petén and was taking it to Tabasco.",
+            {("iso3166-2:GT-PE", "iso3166-2:MX-TAB", "land")},
+        ),
         (  # posted through a company in a city: the city is where the parcel starts
             "Cocaine was mailed through a courier company in Cali to Madrid.",
             {("geonames:3687925", "geonames:3117735", "postal")},
