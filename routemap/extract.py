@@ -146,7 +146,7 @@ _ADV = r"(?: (?:\w+ly|\w+mente|sobre todo|above all))?"
 _ORIGIN = _markers(
     r"\bfrom|\bout of|\bleav(?:e|es|ing)|\bleft|\bdepart(?:s|ed|ing)?(?: from)?|"
     rf"\boriginat\w* (?:in|from)|\bproduced{_ADV} in|\bprocessed{_ADV} in|\bsourced (?:in|from)|"
-    r"\bloaded (?:in|at|on)|\bsail\w* from|\bbu(?:y|ys|ying|ought)|\bcompra\w*|"
+    r"\bloaded (?:in|at|on|onto|into|aboard)|\bsail\w* from|\bbu(?:y|ys|ying|ought)|\bcompra\w*|"
     r"\bgathered (?:in|at|around)|\bboard\w* (?:at|in)|\bacopi\w* en|"
     r"\bpick(?:ed|s|ing)? up|\brecog(?:io|ieron|ida|ido|idas|idos|er|ia|ian)|"
     r"\b(?:tak(?:e|es|ing|en)|took) off from|"
@@ -1010,11 +1010,9 @@ def _start_at_transit(claim: _Claim) -> None:
         return
     broad = [p for p in claim.transits if p.kind not in _POINT_KINDS]
     start = broad[-1] if broad else claim.transits[0]
-    if (
-        start.country
-        and start.country in {p.country for p in claim.destinations}
-        and not (claim.handed_over and start.kind in _POINT_KINDS)
-    ):
+    inside = bool(start.country and start.country in {p.country for p in claim.destinations})
+    inside = inside or any(_within(start, p) for p in claim.destinations)
+    if inside and not (claim.handed_over and start.kind in _POINT_KINDS):
         return  # "ingresa a Bolivia por Desaguadero": the crossing, not where it starts
     claim.transits = claim.transits[claim.transits.index(start) + 1 :]
     claim.origins = [start]
@@ -1729,6 +1727,8 @@ def _fill_origin(
                 country is not None
                 and country.id not in targets
                 and country.country not in {p.country for p in claim.destinations}
+                # "la cocaína que llega a Europa pasa por Amberes": Belgium is on the way
+                and not any(_within(country, p) for p in claim.destinations)
             ):
                 claim.origins = [country]
                 claim.origin_inferred = True
