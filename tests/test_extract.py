@@ -496,6 +496,14 @@ def test_reporting_patterns(text: str, expected: set[tuple[str, str, str]]) -> N
             "and transferred at sea to a larger ship bound for Australia.",
             {("locode:COTCO", "iso3166:AU", "maritime")},
         ),
+        (  # a continent named by its adjective: "el mercado europeo"
+            "La droga incautada en el Callao tenía como destino el mercado europeo.",
+            {("geonames:3946083", "geonames:6255148", "unknown")},
+        ),
+        (  # where a drug in transit was found is where its known route starts
+            "La cocaína, que estaba en tránsito hacia Europa, fue hallada en Paramaribo.",
+            {("geonames:3383330", "geonames:6255148", "unknown")},
+        ),
         (  # posted through a company in a city: the city is where the parcel starts
             "Cocaine was mailed through a courier company in Cali to Madrid.",
             {("geonames:3687925", "geonames:3117735", "postal")},
