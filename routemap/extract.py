@@ -351,6 +351,12 @@ _SEIZED_AT = re.compile(
     r"incautad[ao]s?|decomisad[ao]s?|interceptad[ao]s?|detectad[ao]s?)"
     r"(?:\s+\w+){0,2}\s+(?:in|at|en)(?:\s+(?:the|el|la))?\s*$"
 )
+_BY_AGENT = re.compile(
+    r"\bpor\s+(?:(?:la|el|los|las|un|una|unos|unas)\s+)?(?:policia|ejercito|armada|fuerzas?|"
+    r"agentes|autoridades|fiscalia|marina|guardia|militares|efectivos|personal|aduanas?|"
+    r"prefectura|gendarmeria|carabineros|senad|felcn|dirandro|dea|sunat|soldados|polic[ií]as)"
+    r"\b(?:\s+\w+){0,4}\s*$"
+)
 _FINAL_AFTER = re.compile(r"^\s*,?\s*(?:as|como) (?:its|their|su|sus) (?:final |ultimo )?destin")
 # Words of a seizure only (not of a departure, as _FOUND also has).
 _SEIZED = re.compile(
@@ -1289,6 +1295,8 @@ def _sentence_claim(
         elif roles and _LIST_GLUE.search(lead) and roles[-1].role != "context":
             role = "destination" if between else roles[-1].role
             between = False
+        if role == "transit" and _BY_AGENT.search(lead):
+            role = "context"  # "destruida por la Policía en Llochegua": the agent, no route
         if role == "transit" and _POSTED_AT.search(lead):
             role = "origin"  # "shipped through a courier company in Medellín"
         if _LOADED_AFTER.match(fold_for_scan(tail)) and (

@@ -337,6 +337,8 @@ def test_chain_across_sentences_is_one_route() -> None:
     [
         "Police did not say whether the cocaine found in Tumbes was headed for Ecuador.",
         "The cocaine was not bound for Europe, officials said.",
+        # "por la Policía en X": the agent of a passive, no way through X
+        "Una narcoavioneta con cocaína fue destruida por la Policía en el distrito de Llochegua.",
         # passing through a place inside the goal starts no route there
         "Según la ONUDD, el 80 % de la cocaína que llega a Europa pasa por los puertos de "
         "Amberes y Rotterdam.",
