@@ -778,30 +778,7 @@ def _document_routes(
             ):
                 continue
             if claim.arrival_mode and claim.mode_hint and claim.arrival_mode != claim.mode_hint:
-                # "…seized at the port of Asunción. It had arrived by land from Pedro Juan
-                # Caballero and was to leave by barge for Montevideo": two legs, handed over
-                # where the drug was found.
-                seizure = _found_at(document, index - 1, by_sentence, folded_sentences)
-                goals = {p.id for p in claim.origins + claim.destinations + claim.transits}
-                if seizure is not None and seizure[1].id not in goals:
-                    hub = seizure[1]
-                    claims.append(
-                        _Claim(
-                            origins=[*claim.origins],
-                            transits=[],
-                            destinations=[hub],
-                            mode=Mode(claim.arrival_mode),
-                            sentences=[seizure[0], index],
-                            confidence=0.7,
-                            commodity=_first(_COMMODITIES, folded) or document_commodity,
-                            notes=[f"the drug was found at {hub.name}"],
-                            found_here=True,
-                        )
-                    )
-                    claim.origins = [hub]
-                    claim.sentences.insert(0, seizure[0])
-                    claim.confidence -= 0.1
-                    claim.notes.append(f"handed over at {hub.name}, where it was found")
+                _hand_over(claim, claims, previous, document, index, by_sentence, folded_sentences)
             if claim.passed_through and _complete_route(
                 claim,
                 _detailed_claim(claims, previous, claim, index),
@@ -914,6 +891,64 @@ def _document_routes(
             claim.transits = [_as_port(p, gaz) for p in claim.transits]
             claim.destinations = [_as_port(p, gaz) for p in claim.destinations]
     return [route for claim in claims for route in _routes(claim, document)]
+
+
+def _hand_over(
+    claim: _Claim,
+    claims: list[_Claim],
+    previous: _Claim | None,
+    document: Document,
+    index: int,
+    by_sentence: dict[int, list[Mention]],
+    folded_sentences: dict[int, str],
+) -> None:
+    """ "…seized at the port of Asunción. It had arrived by land from Pedro Juan Caballero
+    and was to leave by barge for Montevideo", "…a plane that had landed in Gracias a
+    Dios. It had left Apure with cocaine, which was unloaded and driven toward Guatemala":
+    a sentence whose origin is reached one way and whose goal another hands the drug
+    over where the sentence before left it (found it, or landed it)."""
+    assert claim.arrival_mode is not None
+    goals = {p.id for p in claim.origins + claim.destinations + claim.transits}
+    seizure = _found_at(document, index - 1, by_sentence, folded_sentences)
+    landed = (
+        previous
+        if previous is not None
+        and max(previous.sentences) == index - 1
+        and len(previous.destinations) == 1
+        and previous.mode.value in (claim.arrival_mode, "unknown")
+        else None
+    )
+    if landed is not None and landed.destinations[0].id not in goals:
+        hub, cited = landed.destinations[0], max(landed.sentences)
+    elif seizure is not None and seizure[1].id not in goals:
+        hub, cited = seizure[1], seizure[0]
+    else:
+        return
+    if landed is not None and landed.destinations[0] == hub and landed.origin_inferred:
+        # the origin the sentence before left to inference, stated here
+        landed.origins = [*claim.origins]
+        landed.mode = Mode(claim.arrival_mode)
+        landed.origin_inferred = False
+        landed.sentences = sorted({*landed.sentences, index})
+        landed.notes.append("origin stated in the sentence after")
+    elif landed is None or landed.destinations[0] != hub or landed.origins != claim.origins:
+        claims.append(
+            _Claim(
+                origins=[*claim.origins],
+                transits=[],
+                destinations=[hub],
+                mode=Mode(claim.arrival_mode),
+                sentences=[cited, index],
+                confidence=0.7,
+                commodity=_first(_COMMODITIES, folded_sentences[index]),
+                notes=[f"the drug was handed over at {hub.name}"],
+                found_here=True,
+            )
+        )
+    claim.origins = [hub]
+    claim.sentences.insert(0, cited)
+    claim.confidence -= 0.1
+    claim.notes.append(f"handed over at {hub.name}, where the sentence before left it")
 
 
 def _previous_claim(claims: Sequence[_Claim], document: Document, index: int) -> _Claim | None:
@@ -1435,7 +1470,8 @@ def _sentence_claim(
             confidence=0.9 if explicit else 0.7,
             context=context,
             mode_hint=modes.pop() if len(modes) == 1 else None,
-            arrival_mode=next((r.leg_mode for r in roles if r.arrived and r.leg_mode), None),
+            arrival_mode=next((r.leg_mode for r in roles if r.arrived and r.leg_mode), None)
+            or next((r.leg_mode for r in roles if r.role == "origin" and r.leg_mode), None),
             found_here=found_here,
             only_transits=only_transits,
             passed_through=passed_through,

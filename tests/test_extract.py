@@ -506,6 +506,15 @@ def test_reporting_patterns(text: str, expected: set[tuple[str, str, str]]) -> N
             "La cocaína, que estaba en tránsito hacia Europa, fue hallada en Paramaribo.",
             {("geonames:3383330", "geonames:6255148", "unknown")},
         ),
+        (  # flown in, then driven on: handed over where the sentence before landed it
+            "Soldiers found a plane that had landed on a ranch in Petén. The aircraft had taken "
+            "off from Venezuela's Zulia state with cocaine, which was unloaded and driven "
+            "toward Mexico in trucks.",
+            {
+                ("iso3166-2:VE-V", "iso3166-2:GT-PE", "air"),
+                ("iso3166-2:GT-PE", "iso3166:MX", "land"),
+            },
+        ),
         (  # posted through a company in a city: the city is where the parcel starts
             "Cocaine was mailed through a courier company in Cali to Madrid.",
             {("geonames:3687925", "geonames:3117735", "postal")},
