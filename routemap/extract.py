@@ -93,8 +93,9 @@ _MODE_CUES = _cues(
     ),
     # "packages" of cocaine are often bricks: post only when nothing else says how.
     (r"packages?|paquetes?", "postal"),
-    # "from there it was shipped to Hamburg": by sea when nothing else says how.
-    (r"shipped|reshipped", "maritime"),
+    # "from there it was shipped to Hamburg", "it called at Cartagena": by sea when nothing
+    # else says how.
+    (r"shipped|reshipped|call(?:ed|s|ing)? at", "maritime"),
 )
 _WEAK_CUES = 2  # the last cues above name a mode only when no other does
 
@@ -155,6 +156,10 @@ _ORIGIN = _markers(
     r"\bdespeg\w* (?:de(?:l)?|desde)|\bproced\w* de(?:l)?|\bprov(?:i)?en\w* de(?:l)?|"
     r"\bvien(?:e|en) de(?:l)?|\bven(?:ia|ian) de(?:l)?|\bvin(?:o|ieron) de(?:l)?|"
     rf"\boriginari[ao]s? de(?:l)?|\bproducid[ao]s?{_ADV} en|\bcargad[ao]s? en|"
+    rf"\b(?:grown|cultivated|refined|manufactured){_ADV} in|"
+    rf"\b(?:elaborad|procesad|refinad|cultivad|fabricad)[ao]s?{_ADV} en|"
+    r"\bse (?:produce|producen|cultiva|cultivan|elabora|elaboran|procesa|procesan|"
+    rf"fabrica|fabrican|refina|refinan){_ADV} en|"
     r"\bembarcad[ao]s? en|\bacopiad[ao]s? en"
 )
 _TRANSIT = _markers(
@@ -748,6 +753,10 @@ def _document_routes(
             continue
         folded = folded_sentences[index]
         if not (_MOVEMENT.search(folded) or _sentence_mode(folded)):
+            if not _NEGATED.search(folded):
+                # "The cocaine was produced in Colombia. It was then smuggled into
+                # Ecuador": where it starts, for the sentence after
+                stated_origins[index] = _marked_origins(document, index, by_sentence[index])
             continue  # nothing moves: no route (a destination marker needs a carrier)
         if _NEGATED.search(folded) or (
             (_PEOPLE_MOVED.search(folded) or _EXTRADITED.search(folded))
@@ -790,7 +799,12 @@ def _document_routes(
                 # "…had left Guayaquil. The container was transshipped at Manzanillo": a
                 # stop on the route the sentence before told.
                 stops = {p.id for p in previous.origins + previous.transits + previous.destinations}
-                previous.transits += [p for p in claim.destinations if p.id not in stops]
+                previous.transits += [
+                    p for p in claim.transits + claim.destinations if p.id not in stops
+                ]
+                said = _sentence_mode(folded)
+                if previous.mode is Mode.UNKNOWN and said:
+                    previous.mode = Mode(said)  # "It had called at Cartagena": by sea
                 previous.sentences = sorted({*previous.sentences, index})
                 continue
             if not claim.origins and previous is not None and _FROM_THERE.search(folded):

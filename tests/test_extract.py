@@ -515,6 +515,19 @@ def test_reporting_patterns(text: str, expected: set[tuple[str, str, str]]) -> N
                 ("iso3166-2:GT-PE", "iso3166:MX", "land"),
             },
         ),
+        (  # where it is produced, a sentence before it moves
+            "The cocaine was produced in Colombia. It was then smuggled into Ecuador by road.",
+            {("iso3166:CO", "iso3166:EC", "land")},
+        ),
+        (
+            "La droga se produce en el Chapare. Luego es llevada a Santa Cruz.",
+            {("routemap:chapare", "iso3166-2:BO-S", "unknown")},
+        ),
+        (  # the ports it called at, a sentence later, say it went by sea
+            "Police seized 2 tonnes of cocaine in Antwerp. The shipment had left Guayaquil in "
+            "March. It had called at Cartagena and Kingston on the way.",
+            {("locode:ECGYE", "locode:BEANR", "maritime")},
+        ),
         (  # posted through a company in a city: the city is where the parcel starts
             "Cocaine was mailed through a courier company in Cali to Madrid.",
             {("geonames:3687925", "geonames:3117735", "postal")},
