@@ -362,6 +362,11 @@ _BY_AGENT = re.compile(
     r"prefectura|gendarmeria|carabineros|senad|felcn|dirandro|dea|sunat|soldados|polic[ií]as)"
     r"\b(?:\s+\w+){0,4}\s*$"
 )
+_SHIPS = re.compile(
+    r"\b(?:containers?|contenedores?|ships?|shipping|buques?|vessels?|navieras?|barcos?|"
+    r"semi ?submersibles?|semisumergibles?|go ?fasts?|freighters?|by sea|por mar|"
+    r"maritim\w*|sail\w*|zarp\w*|boats?|lanchas?|embarcaciones?)\b"
+)
 _FINAL_AFTER = re.compile(r"^\s*,?\s*(?:as|como) (?:its|their|su|sus) (?:final |ultimo )?destin")
 # Words of a seizure only (not of a departure, as _FOUND also has).
 _SEIZED = re.compile(
@@ -884,6 +889,15 @@ def _document_routes(
                 and all(p.kind is PlaceKind.AIRPORT for p in claim.destinations)
             ):
                 mode = "air"  # "arrested at Schiphol after arriving from Curaçao"
+            if (
+                mode == "maritime"
+                and claim.origins
+                and all(p.country and not _ports(gaz, p.country) for p in claim.origins)
+                and not _SHIPS.search(folded)
+            ):
+                # "the cocaine, which had entered Brazil from Bolivia, was headed for the port
+                # of Paranaguá": no sea leg starts in a country without ports
+                mode = None
             if mode == "river" and _crosses_continents(claim):
                 mode = "maritime"  # "lanchas … a Europa": no river runs between continents
             claim.mode = Mode(mode) if mode else Mode.UNKNOWN

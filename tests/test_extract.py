@@ -528,6 +528,11 @@ def test_reporting_patterns(text: str, expected: set[tuple[str, str, str]]) -> N
             "March. It had called at Cartagena and Kingston on the way.",
             {("locode:ECGYE", "locode:BEANR", "maritime")},
         ),
+        (  # a port as goal is no sea leg from a country without ports
+            "Brazil's Federal Police said the cocaine, which had entered Brazil from Bolivia, "
+            "was headed for the port of Paranaguá.",
+            {("iso3166:BO", "locode:BRPNG", "unknown")},
+        ),
         (  # posted through a company in a city: the city is where the parcel starts
             "Cocaine was mailed through a courier company in Cali to Madrid.",
             {("geonames:3687925", "geonames:3117735", "postal")},
