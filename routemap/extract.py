@@ -698,6 +698,45 @@ def _continent_markets(
     return found
 
 
+_COAST_OF = re.compile(
+    r"\b(?:coasts?|coastline|shores?|costas?|litoral|orillas?)\s+(?:of|de(?:l)?)"
+    r"(?:\s+(?:the|el|la))?\s*$"
+)
+
+
+@functools.lru_cache(maxsize=256)
+def _regions(gaz: Gazetteer, country: str) -> dict[str, Place]:
+    from routemap.normalize import normalize_name
+
+    return {normalize_name(p.name): p for p in gaz.places(kind=PlaceKind.REGION, country=country)}
+
+
+def _coasts_of_regions(
+    document: Document, mentions: list[Mention], gaz: Gazetteer
+) -> list[Mention]:
+    """ "las costas de Oaxaca", "la costa de Esmeraldas": a coast belongs to the region of
+    that name, not to the city."""
+    import dataclasses
+
+    from routemap.normalize import normalize_name
+
+    text = document.flow or document.text
+    out = []
+    for mention in mentions:
+        place = mention.place
+        if (
+            place is not None
+            and place.kind is PlaceKind.CITY
+            and place.country
+            and _COAST_OF.search(fold_for_scan(text[max(0, mention.start - 30) : mention.start]))
+        ):
+            region = _regions(gaz, place.country).get(normalize_name(place.name))
+            if region is not None:
+                mention = dataclasses.replace(mention, place=region)
+        out.append(mention)
+    return out
+
+
 def _masked_sentence(document: Document, index: int, mentions: Sequence[Mention]) -> str:
     """The sentence with its place names blanked (same length), so that "Puerto Asís" or
     "Río Branco" names no mode."""
@@ -723,7 +762,7 @@ def _document_routes(
 ) -> list[Route]:
     if found is None:
         found = geoparse(document, gazetteer=gaz)
-    mentions = [m for m in found if not m.in_chrome and m.place]
+    mentions = _coasts_of_regions(document, [m for m in found if not m.in_chrome and m.place], gaz)
     if not mentions or not _ILLICIT.search(fold_for_scan(document.flow or document.text)):
         return []  # banana exports, a minister's visit: nothing illicit moves
     demonyms = find_demonyms(document, gazetteer=gaz)

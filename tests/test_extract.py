@@ -533,6 +533,15 @@ def test_reporting_patterns(text: str, expected: set[tuple[str, str, str]]) -> N
             "was headed for the port of Paranaguá.",
             {("iso3166:BO", "locode:BRPNG", "unknown")},
         ),
+        (  # the coast of X is the region X, not the city of that name
+            "Speedboats carry cocaine from Colombia to the coast of Esmeraldas.",
+            {("iso3166:CO", "iso3166-2:EC-E", "maritime")},
+        ),
+        (
+            "La lancha navegaba por el río Paraná desde el Paraguay hacia la costa de "
+            "Corrientes con marihuana.",
+            {("iso3166:PY", "iso3166-2:AR-W", "river")},
+        ),
         (  # posted through a company in a city: the city is where the parcel starts
             "Cocaine was mailed through a courier company in Cali to Madrid.",
             {("geonames:3687925", "geonames:3117735", "postal")},
