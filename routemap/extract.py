@@ -147,7 +147,8 @@ _ADV = r"(?: (?:\w+ly|\w+mente|sobre todo|above all))?"
 _ORIGIN = _markers(
     r"\bfrom|\bout of|\bleav(?:e|es|ing)|\bleft|\bdepart(?:s|ed|ing)?(?: from)?|"
     rf"\boriginat\w* (?:in|from)|\bproduced{_ADV} in|\bprocessed{_ADV} in|\bsourced (?:in|from)|"
-    r"\bloaded (?:in|at|on|onto|into|aboard)|\bsail\w* from|\bbu(?:y|ys|ying|ought)|\bcompra\w*|"
+    r"\bloaded (?:in|at|on|onto|into|aboard)|\bsail\w* from|"
+    r"\b(?:buy|buys|buying|bought|purchased)|\bcompra\w*|"
     r"\bgathered (?:in|at|around)|\bboard\w* (?:at|in)|\bacopi\w* en|"
     r"\bpick(?:ed|s|ing)? up|\brecog(?:io|ieron|ida|ido|idas|idos|er|ia|ian)|"
     r"\b(?:tak(?:e|es|ing|en)|took) off from|"
@@ -1450,7 +1451,7 @@ def _sentence_claim(
         way = _PLACE_NOUN.sub("", lead)  # "by road to the port of Guayaquil" is by road
         # "…to Mexico by sea and then to the United States by land": the words before the
         # hand-over tell how the leg before went.
-        way = _NEXT_LEG.split(way)[-1]
+        way = re.split(r"\b(?:and|y|e|then|luego|where|donde)\b", way)[-1]
         leg_mode = _sentence_mode(way, folded) or _earliest_mode(fold_for_scan(clause), folded)
         arrived = role == "origin" and bool(_ARRIVED.search(lead))
         namely = bool(_NAMELY.search(lead)) or bool(
@@ -1482,7 +1483,11 @@ def _sentence_claim(
     # (One goal reached is no chain: "en el aeropuerto de Guarulhos, donde una mujer
     # intentaba embarcar hacia Lisboa" keeps the airport as where the drug was leaving.)
     reached = [r for r in roles if r.role in ("destination", "transit")]
-    chained = any(r.chained_from for r in roles) and len(reached) > 1 and not final
+    first_goal_at = next((i for i, r in enumerate(roles) if r.role == "destination"), 0)
+    restarts = any(r.role == "origin" for r in roles[:first_goal_at]) and any(
+        r.role == "origin" for r in roles[first_goal_at:]
+    )
+    chained = (any(r.chained_from for r in roles) or restarts) and len(reached) > 1 and not final
     if chained or len(set(goal_modes)) > 1:
         return _chain_claims(roles, origins, index)
     found_here = False
@@ -1572,7 +1577,8 @@ def _chain_claims(roles: Sequence[_Role], origins: list[Place], index: int) -> l
         switched = (
             role.role == "destination" and role.leg_mode and current and role.leg_mode != current
         )
-        if (role.chained_from or switched) and reached:
+        restart = role.role == "origin"  # "…to Chile and shipped it from San Antonio to Spain"
+        if (role.chained_from or switched or restart) and reached:
             segments.append([])  # a segment that reaches nowhere yet runs on into the next
         segments[-1].append(role)
 
@@ -1592,6 +1598,8 @@ def _chain_claims(roles: Sequence[_Role], origins: list[Place], index: int) -> l
     hubs = places(first, "destination")
     if not hubs and places(first, "transit"):
         hubs = places(first, "transit")[-1:]
+    if any(places(segment, "origin") for segment in segments[1:]):
+        origins = _narrowest(places(first, "origin"))
     chain_origins = [*origins]
     chain_transits = [p for p in places(first, "transit") if p not in hubs]
     mode = mode_of(first)
@@ -1603,11 +1611,27 @@ def _chain_claims(roles: Sequence[_Role], origins: list[Place], index: int) -> l
         transits = places(segment, "transit")
         if not goals and transits:
             goals, transits = transits[-1:], transits[:-1]
+        starts = _narrowest(places(segment, "origin"))
+        if starts and goals:
+            # a leg that names its own origin starts a route of its own there
+            if pending.destinations:
+                pending.mode_hint = pending.mode_hint or "unknown"
+                claims.append(pending)
+            then_mode = mode_of(segment)
+            pending = _Claim(
+                starts, [*transits], goals, Mode.UNKNOWN, [index], 0.8, mode_hint=then_mode
+            )
+            chain_origins, chain_transits = [*starts], [*transits]
+            hubs, mode = goals, then_mode
+            continue
         if not goals or not hubs:
             continue
         then_mode = mode_of(segment) or mode
         if then_mode and then_mode != mode and (mode or segment[0].chained_from):
             if pending.destinations:
+                # "moved into Venezuela and flown from there to Honduras": the leg before
+                # is not flown because the next one is
+                pending.mode_hint = pending.mode_hint or "unknown"
                 claims.append(pending)
             pending = _Claim(
                 [*hubs],

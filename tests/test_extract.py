@@ -542,6 +542,16 @@ def test_reporting_patterns(text: str, expected: set[tuple[str, str, str]]) -> N
             "Corrientes con marihuana.",
             {("iso3166:PY", "iso3166-2:AR-W", "river")},
         ),
+        (  # a leg that names its own origin starts there; "bought in" marks an origin
+            "The network bought cocaine in Bolivia, moved it by truck to Chile and shipped it "
+            "from the port of San Antonio to Spain.",
+            {("iso3166:BO", "iso3166:CL", "land"), ("locode:CLSAI", "iso3166:ES", "maritime")},
+        ),
+        (  # the leg before a flown one is not flown
+            "Investigators say the drugs were moved from Colombia into Venezuela and flown "
+            "from there to Honduras.",
+            {("iso3166:CO", "iso3166:VE", "unknown"), ("iso3166:VE", "iso3166:HN", "air")},
+        ),
         (  # posted through a company in a city: the city is where the parcel starts
             "Cocaine was mailed through a courier company in Cali to Madrid.",
             {("geonames:3687925", "geonames:3117735", "postal")},
