@@ -72,6 +72,7 @@ _MODE_CUES = _cues(
         r"navieras?|maritime|maritim[oa]s?|by sea|portacontenedores|por mar|sea|cargo ships?|"
         r"barcos?|"
         r"semi ?submersibles?|semisumergibles?|go ?fasts?|sail(?:s|ed|ing)?|zarp\w*|"
+        r"alta mar|high seas|at sea|"
         r"fishing boats?|pesqueros?|freighters?|mercantes?",
         "maritime",
     ),
@@ -317,7 +318,8 @@ _FOUND = re.compile(
     r"\b(?:seiz\w*|confiscat\w*|intercept\w*|detain\w*|arrest\w*|captur\w*|found|discover\w*|"
     r"board\w*|depart\w*|incaut\w*|decomis\w*|detenid\w*|detuv\w*|hall\w*|encontr\w*|"
     r"embarc\w*|despeg\w*|intervin\w*|interven\w*|detect\w*|asegur\w*|secuestr\w*|uncover\w*|"
-    r"arroj\w*|dropped|airdrop\w*|aprehend\w*|apprehend\w*)\b"
+    r"arroj\w*|dropped|airdrop\w*|aprehend\w*|apprehend\w*|descubiert\w*|descubri\w*|"
+    r"inspect\w*|inspeccion\w*)\b"
 )
 # "Buenaventura, Colombia", "Puerto Bolívar, en la provincia de El Oro", "Desaguadero (Puno)"
 _WHERE_IT_LIES = re.compile(
@@ -353,7 +355,8 @@ _SEQUENCE = re.compile(
 )
 # "…en tránsito hacia Europa, fue hallada en Paramaribo": where the drug was found.
 _SEIZED_AT = re.compile(
-    r"\b(?:seized|found|intercepted|discovered|detected|hallad[ao]s?|encontrad[ao]s?|"
+    r"\b(?:seized|found|intercepted|discovered|detected|inspected|hallad[ao]s?|encontrad[ao]s?|"
+    r"descubiert[ao]s?|inspeccionad[ao]s?|"
     r"incautad[ao]s?|decomisad[ao]s?|interceptad[ao]s?|detectad[ao]s?)"
     r"(?:\s+\w+){0,2}\s+(?:in|at|en)(?:\s+(?:the|el|la))?\s*$"
 )
@@ -371,7 +374,7 @@ _SHIPS = re.compile(
 _FINAL_AFTER = re.compile(r"^\s*,?\s*(?:as|como) (?:its|their|su|sus) (?:final |ultimo )?destin")
 # Words of a seizure only (not of a departure, as _FOUND also has).
 _SEIZED = re.compile(
-    r"\b(?:seiz\w*|confiscat\w*|intercept\w*|captur\w*|found|discover\w*|uncover\w*|"
+    r"\b(?:descubiert\w*|descubri\w*|seiz\w*|confiscat\w*|intercept\w*|captur\w*|found|discover\w*|uncover\w*|"
     r"detect\w*|incaut\w*|decomis\w*|hall\w*|encontr\w*|intervin\w*|interven\w*|"
     r"asegur\w*|secuestr\w*)\b"
 )

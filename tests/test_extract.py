@@ -552,6 +552,21 @@ def test_reporting_patterns(text: str, expected: set[tuple[str, str, str]]) -> N
             "from there to Honduras.",
             {("iso3166:CO", "iso3166:VE", "unknown"), ("iso3166:VE", "iso3166:HN", "air")},
         ),
+        (  # "descubierto en", "inspected in": where the drug got to
+            "El cargamento de cocaína salió de Puerto Bolívar y fue descubierto en el puerto de "
+            "Amberes.",
+            {("locode:ECPBO", "locode:BEANR", "maritime")},
+        ),
+        (
+            "The container with cocaine was inspected in Algeciras after arriving from Santos "
+            "via Tangier.",
+            {("locode:BRSSZ", "locode:ESALG", "maritime")},
+        ),
+        (  # seized on the high seas: by sea
+            "Dos toneladas de cocaína procedentes de Colombia fueron incautadas en alta mar "
+            "frente a las costas de Guatemala.",
+            {("iso3166:CO", "iso3166:GT", "maritime")},
+        ),
         (  # posted through a company in a city: the city is where the parcel starts
             "Cocaine was mailed through a courier company in Cali to Madrid.",
             {("geonames:3687925", "geonames:3117735", "postal")},
