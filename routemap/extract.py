@@ -47,7 +47,7 @@ _MODE_CUES = _cues(
     (r"drug couriers?|human couriers?|correos? humanos?|burriers?|drug mules?", "air"),
     (
         # "a courier was arrested", "the couriers had boarded": a person, not the post
-        r"parcels?|mail(?:ing|ed)?|postal|encomiendas?|correo|"
+        r"parcels?|mail(?:ing|ed)?|postal|encomiendas?|correo|dhl|fedex|mensajeria|"
         r"couriers?(?! (?:was|were|who|had|has|is|are|arrested|detained|caught|carrying|"
         r"travell?(?:ed|ing)|flying|flew|boarded|swallowed))|"
         r"serpost|paquetes? postal(?:es)?|envios? postal(?:es)?|addressed to",
@@ -68,7 +68,7 @@ _MODE_CUES = _cues(
         "river",
     ),
     (
-        r"ports?|puertos?|containers?|contenedores?|ships?|shipping|buques?|vessels?|"
+        r"ports?|puertos?|containers?|contenedor(?:es)?|ships?|shipping|buques?|vessels?|"
         r"navieras?|maritime|maritim[oa]s?|by sea|portacontenedores|por mar|sea|cargo ships?|"
         r"barcos?|"
         r"semi ?submersibles?|semisumergibles?|go ?fasts?|sail(?:s|ed|ing)?|zarp\w*|"
@@ -78,9 +78,8 @@ _MODE_CUES = _cues(
     ),
     # A boat is a river boat unless the sentence is at sea ("speedboats leave the coast").
     (
-        r"boats?|speed ?boats?|embarcaciones?|(?:narco)?lanchas?(?: rapidas?)?|deslizadores?|"
-        r"canoes?|"
-        r"canoas?",
+        r"boats?|speed ?boats?|embarcaci(?:on|ones)|(?:narco)?lanchas?(?: rapidas?)?|"
+        r"deslizador(?:es)?|canoes?|canoas?",
         "boat",
     ),
     (
@@ -276,7 +275,7 @@ _CARGO = re.compile(
 _ILLICIT = re.compile(
     r"\b(?:drugs?|drogas?|narco\w*|cocaine|cocaina|coca|crack|marijuana|marihuana|cannabis|"
     r"hashish|hachis|heroin|heroina|opium|opio|fentanyl|fentanilo|meth\w*|metanfetamina\w*|"
-    r"pasta basica|pbc|precursors?|precursores?|estupefacientes?|narcotics?|illicit|ilicit\w*|"
+    r"pasta basica|pbc|precursors?|precursor(?:es)?|estupefacientes?|narcotics?|illicit|ilicit\w*|"
     r"traffick\w*|trafic\w*|smuggl\w*|contraband\w*|contrabando|cartels?|carteles|"
     r"mules?|mulas?|burriers?|capsules?|capsulas?|seiz\w*|incaut\w*|decomis\w*|"
     r"cargamentos?|alijos?|packages?|paquetes?|parcels?|encomiendas?|loads?|kilos?|kilograms?|kilogramos?|kg|tonnes?|toneladas?)\b"
@@ -360,6 +359,10 @@ _SEIZED_AT = re.compile(
     r"incautad[ao]s?|decomisad[ao]s?|interceptad[ao]s?|detectad[ao]s?)"
     r"(?:\s+\w+){0,2}\s+(?:in|at|en)(?:\s+(?:the|el|la))?\s*$"
 )
+_TRACED_TO = re.compile(
+    r"\b(?:traced|tracked|rastread[ao]s?|rastrearon)\b(?:\s+\w+){0,3}?\s+(?:to|back to|hasta)"
+    r"(?:\s+[\w'-]+){0,4}?\s*$"
+)
 _BY_AGENT = re.compile(
     r"\bpor\s+(?:(?:la|el|los|las|un|una|unos|unas)\s+)?(?:policia|ejercito|armada|fuerzas?|"
     r"agentes|autoridades|fiscalia|marina|guardia|militares|efectivos|personal|aduanas?|"
@@ -367,9 +370,9 @@ _BY_AGENT = re.compile(
     r"\b(?:\s+\w+){0,4}\s*$"
 )
 _SHIPS = re.compile(
-    r"\b(?:containers?|contenedores?|ships?|shipping|buques?|vessels?|navieras?|barcos?|"
+    r"\b(?:containers?|contenedor(?:es)?|ships?|shipping|buques?|vessels?|navieras?|barcos?|"
     r"semi ?submersibles?|semisumergibles?|go ?fasts?|freighters?|by sea|por mar|"
-    r"maritim\w*|sail\w*|zarp\w*|boats?|lanchas?|embarcaciones?)\b"
+    r"maritim\w*|sail\w*|zarp\w*|boats?|lanchas?|embarcaci(?:on|ones))\b"
 )
 _FINAL_AFTER = re.compile(r"^\s*,?\s*(?:as|como) (?:its|their|su|sus) (?:final |ultimo )?destin")
 # Words of a seizure only (not of a departure, as _FOUND also has).
@@ -393,7 +396,7 @@ _COMMODITIES = _cues(
     (r"heroin|heroina|opium|opio", "heroin"),
     (r"methamphetamine|metanfetamina|meth", "methamphetamine"),
     (r"fentanyl|fentanilo", "fentanyl"),
-    (r"precursors?|precursores?", "chemical precursors"),
+    (r"precursors?|precursor(?:es)?", "chemical precursors"),
 )
 _QUANTITY = re.compile(
     r"\b\d[\d.,]*\s*(?:metric\s+)?(?:kilos?|kilograms?|kilogrammes?|kg|kilogramos?|tons?|"
@@ -1401,6 +1404,8 @@ def _sentence_claim(
         elif roles and _LIST_GLUE.search(lead) and roles[-1].role != "context":
             role = "destination" if between else roles[-1].role
             between = False
+        if role == "destination" and _TRACED_TO.search(lead):
+            role = "origin"  # "traced the parcels to a DHL office in Cali": where they left
         if role == "transit" and _BY_AGENT.search(lead):
             role = "context"  # "destruida por la Policía en Llochegua": the agent, no route
         if role == "transit" and _POSTED_AT.search(lead):

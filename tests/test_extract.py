@@ -567,6 +567,20 @@ def test_reporting_patterns(text: str, expected: set[tuple[str, str, str]]) -> N
             "frente a las costas de Guatemala.",
             {("iso3166:CO", "iso3166:GT", "maritime")},
         ),
+        (  # singular Spanish nouns name the mode too ("contenedor", "embarcación")
+            "Un contenedor procedente de Guayaquil con destino a Amberes vía Panamá contenía "
+            "900 kilos de cocaína.",
+            {("locode:ECGYE", "locode:BEANR", "maritime")},
+        ),
+        (  # a courier company is the post
+            "La droga fue enviada por DHL desde Bogotá a Madrid.",
+            {("geonames:3688689", "geonames:3117735", "postal")},
+        ),
+        (  # "traced to": where the parcels left from
+            "Investigators traced the parcels to a DHL office in Cali, from where they were "
+            "sent to Sydney.",
+            {("geonames:3687925", "geonames:2147714", "postal")},
+        ),
         (  # posted through a company in a city: the city is where the parcel starts
             "Cocaine was mailed through a courier company in Cali to Madrid.",
             {("geonames:3687925", "geonames:3117735", "postal")},
