@@ -79,7 +79,7 @@ _MODE_CUES = _cues(
     # A boat is a river boat unless the sentence is at sea ("speedboats leave the coast").
     (
         r"boats?|speed ?boats?|embarcaci(?:on|ones)|(?:narco)?lanchas?(?: rapidas?)?|"
-        r"deslizador(?:es)?|canoes?|canoas?",
+        r"deslizador(?:es)?|canoes?|canoas?|ferr(?:y|ies|ied|ying)",
         "boat",
     ),
     (

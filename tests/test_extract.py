@@ -572,6 +572,10 @@ def test_reporting_patterns(text: str, expected: set[tuple[str, str, str]]) -> N
             "900 kilos de cocaína.",
             {("locode:ECGYE", "locode:BEANR", "maritime")},
         ),
+        (  # a ferry is a boat: on a river unless at sea
+            "Traffickers ferry the cocaine from Caballococha to Tabatinga.",
+            {("geonames:3699188", "geonames:3662075", "river")},
+        ),
         (  # a courier company is the post
             "La droga fue enviada por DHL desde Bogotá a Madrid.",
             {("geonames:3688689", "geonames:3117735", "postal")},
