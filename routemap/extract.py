@@ -360,6 +360,9 @@ _SEIZED_AT = re.compile(
     r"incautad[ao]s?|decomisad[ao]s?|interceptad[ao]s?|detectad[ao]s?)"
     r"(?:\s+\w+){0,2}\s+(?:in|at|en)(?:\s+(?:the|el|la))?\s*$"
 )
+_STORED_AT = re.compile(
+    r"\b(?:acopiad[ao]s?|almacenad[ao]s?|stored|stockpiled)\b(?:\s+[\w'-]+){0,5}?\s*$"
+)
 _TRACED_TO = re.compile(
     r"\b(?:traced|tracked|rastread[ao]s?|rastrearon)\b(?:\s+\w+){0,3}?\s+(?:to|back to|hasta)"
     r"(?:\s+[\w'-]+){0,4}?\s*$"
@@ -1405,6 +1408,15 @@ def _sentence_claim(
         elif roles and _LIST_GLUE.search(lead) and roles[-1].role != "context":
             role = "destination" if between else roles[-1].role
             between = False
+        if (
+            role == "origin"
+            and _STORED_AT.search(lead)
+            and any(r.role == "origin" for r in roles)
+            and not any(r.role == "destination" for r in roles)
+        ):
+            # "ingresó desde Colombia … y fue acopiada en una bodega de Durán": where it
+            # was stored on the way in is where that leg ends
+            role = "destination"
         if role == "destination" and _TRACED_TO.search(lead):
             role = "origin"  # "traced the parcels to a DHL office in Cali": where they left
         if role == "transit" and _BY_AGENT.search(lead):

@@ -576,6 +576,11 @@ def test_reporting_patterns(text: str, expected: set[tuple[str, str, str]]) -> N
             "Traffickers ferry the cocaine from Caballococha to Tabatinga.",
             {("geonames:3699188", "geonames:3662075", "river")},
         ),
+        (  # stored on the way in: where that leg ends
+            "Según la Policía, la droga ingresó desde Colombia por tierra y fue acopiada en una "
+            "bodega de Machala.",
+            {("iso3166:CO", "geonames:3654533", "land")},
+        ),
         (  # a courier company is the post
             "La droga fue enviada por DHL desde Bogotá a Madrid.",
             {("geonames:3688689", "geonames:3117735", "postal")},
