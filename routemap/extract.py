@@ -376,7 +376,7 @@ _BY_AGENT = re.compile(
 _SHIPS = re.compile(
     r"\b(?:containers?|contenedor(?:es)?|ships?|shipping|buques?|vessels?|navieras?|barcos?|"
     r"semi ?submersibles?|semisumergibles?|go ?fasts?|freighters?|by sea|por mar|"
-    r"maritim\w*|sail\w*|zarp\w*|boats?|lanchas?|embarcaci(?:on|ones))\b"
+    r"maritim\w*|sail\w*|zarp\w*|boats?|lanchas?|embarcaci(?:on|ones)|shipped|shipping)\b"
 )
 _FINAL_AFTER = re.compile(r"^\s*,?\s*(?:as|como) (?:its|their|su|sus) (?:final |ultimo )?destin")
 # Words of a seizure only (not of a departure, as _FOUND also has).
@@ -942,11 +942,15 @@ def _document_routes(
             if (
                 mode == "maritime"
                 and claim.origins
-                and all(p.country and not _ports(gaz, p.country) for p in claim.origins)
                 and not _SHIPS.search(folded)
+                and (
+                    all(p.country and not _ports(gaz, p.country) for p in claim.origins)
+                    or _inland_to_port(claim)
+                )
             ):
                 # "the cocaine, which had entered Brazil from Bolivia, was headed for the port
-                # of Paranaguá": no sea leg starts in a country without ports
+                # of Paranaguá", "la cocaína hallada en el puerto del Callao procedía del
+                # VRAEM": the word "port" names the goal, not a sea leg from inland
                 mode = None
             if mode == "river" and _crosses_continents(claim):
                 mode = "maritime"  # "lanchas … a Europa": no river runs between continents
@@ -1087,6 +1091,17 @@ def _continents() -> dict[str, str]:
         for code, c in cache.get_countries().items()
         if c["continentcode"] in ids
     }
+
+
+def _inland_to_port(claim: _Claim) -> bool:
+    """Whether the claim runs from inland places to a port of the same country."""
+    countries = {p.country for p in claim.origins + claim.destinations}
+    return (
+        len(countries) == 1
+        and None not in countries
+        and not any(p.kind is PlaceKind.PORT for p in claim.origins)
+        and any(p.kind is PlaceKind.PORT for p in claim.destinations)
+    )
 
 
 def _continent(place: Place) -> str | None:

@@ -590,6 +590,10 @@ def test_reporting_patterns(text: str, expected: set[tuple[str, str, str]]) -> N
             "sent to Sydney.",
             {("geonames:3687925", "geonames:2147714", "postal")},
         ),
+        (  # the port named as a goal makes no sea leg from inland in the same country
+            "Las 1,2 toneladas de cocaína halladas en el puerto del Callao procedían del VRAEM.",
+            {("routemap:vraem", "locode:PECLL", "unknown")},
+        ),
         (  # posted through a company in a city: the city is where the parcel starts
             "Cocaine was mailed through a courier company in Cali to Madrid.",
             {("geonames:3687925", "geonames:3117735", "postal")},
