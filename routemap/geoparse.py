@@ -412,26 +412,39 @@ _RUN_CAPITAL = re.compile(r"[A-ZÁÉÍÓÚÑ]")
 _RUN_AFTER = re.compile(rf"^(?:[ \t]+{_CAPITALISED_WORD})+")
 
 
-def _in_long_capitalised_run(text: str, start: int, end: int) -> bool:
-    """True inside three or more capitalised words in a row outside a headline."""
-    if len(text[start:end].split()) != 1:
+def _in_long_capitalised_run(
+    text: str, start: int, end: int, rev: str | None = None
+) -> bool:
+    """True inside three or more capitalised words in a row outside a headline
+    (``rev``: ``text[::-1]``, when the caller has it)."""
+    if _BLANK.search(text, start, end):
         return False  # only a one-word name is read as part of a longer one
     # Every pattern anchored at the name's start needs a blank right before it: checking
     # that character first skips the search for most names.
     before = None
     if text[start - 1 : start] in (" ", "\t"):
-        window = text[max(0, start - 80) : start]
+        if rev is None:
+            rev = text[::-1]
         # A run ends with a capitalised word: none in the last word, no run (most names
-        # follow a lowercase word, and the anchored search tries every position).
-        last = window.rstrip(" \t").rsplit(None, 1)
-        if last and _RUN_CAPITAL.search(last[-1]):
-            before = _RUN_BEFORE.search(window)
-    after = _RUN_AFTER.match(text[end : end + 80])
+        # follow a lowercase word, and the anchored search tries every position). The
+        # last word is read forwards in the reversed text.
+        position = len(text) - start
+        last = _LAST_WORD_REVERSED.match(rev, position, position + 80)
+        if last and _RUN_CAPITAL.search(rev, last.start(1), last.end(1)):
+            before = _RUN_BEFORE.search(text[max(0, start - 80) : start])
+    after = None
+    if text[end : end + 1] in (" ", "\t"):
+        after = _RUN_AFTER_AT.match(text, end, end + 80)
     words_before = len(before.group().split()) if before else 0
     if before and _sentence_start(text, start - len(before.group())):
         words_before -= 1  # the first word of a sentence is capitalised anyway
     words_after = len(after.group().split()) if after else 0
     return words_before + words_after >= 2
+
+
+_BLANK = re.compile(r"\s")  # what str.split() splits at
+_LAST_WORD_REVERSED = re.compile(r"\s*(\S+)")  # the last word before an offset, reversed
+_RUN_AFTER_AT = re.compile(rf"(?:[ \t]+{_CAPITALISED_WORD})+")  # _RUN_AFTER, for match(text, pos)
 
 
 _LEADING_WORDS = re.compile(
@@ -448,19 +461,19 @@ def _drop_leading_word(
     """Leave out a leading article or connector that only happens to start a longer name:
     "el [Callao]", "de [La Paz]", and "[Perú]" rather than the Mexican town "El Perú"
     when the sentence-initial "El" is the article."""
-    head = _LEADING_WORDS.match(text[start:end])
-    if not head or head.end() >= end - start:
+    head = _LEADING_WORDS.match(text, start, end)
+    if not head or head.end() >= end:
         return start, key
     rest = key[len(_word_key(head.group())) :].strip()
     if rest not in matcher.index:
         return start, key
     if head.group()[0].islower():
-        return start + head.end(), rest
+        return head.end(), rest
     if not _sentence_start(text, start):
         return start, key  # "El Estrecho" mid-sentence: the article is part of the name
     longer = max((c.prior for c in gaz._scan_candidates(key)), default=0.0)
     shorter = max((c.prior for c in gaz._scan_candidates(rest)), default=0.0)
-    return (start + head.end(), rest) if shorter > longer + 0.1 else (start, key)
+    return (head.end(), rest) if shorter > longer + 0.1 else (start, key)
 
 
 _AIRPORT_TAIL = re.compile(r"\s+(?:international\s+)?airport$")
@@ -470,6 +483,8 @@ def _drop_airport_word(text: str, end: int, key: str, matcher: _Matcher) -> tupl
     """The place name alone in "El Dorado airport", "Cairo airport", with "airport" left as
     the cue word after it (an airport's own name, "Jorge Chávez International Airport",
     is capitalised and kept whole)."""
+    if not text.startswith("airport", end - 7):
+        return end, key  # the pattern ends with the word (lowercase)
     tail = _AIRPORT_TAIL.search(text[max(0, end - 30) : end])
     if tail is None or not tail.group().strip().islower():
         return end, key
@@ -508,42 +523,54 @@ def _inside_proper_phrase(
     end: int,
     place_starts: frozenset[int] | set[int],
     place_ends: frozenset[int] | set[int],
+    rev: str | None = None,
+    opens_sentence: Callable[[int], bool] | None = None,
 ) -> bool:
     """True when capitalised non-place words touch the name ("Drug Enforcement Police",
     "Palace of Justice", "Ministry of the Interior", "Juan Lima"): it is part of another
     name. Neighbours that are notable places themselves (starting at one of
-    ``place_starts``, ending at one of ``place_ends``) do not count."""
-    after = _PROPER_AFTER.match(text[end : end + 40])
+    ``place_starts``, ending at one of ``place_ends``) do not count. ``rev`` is
+    ``text[::-1]`` and ``opens_sentence`` a memo of ``_sentence_start`` on ``text``, when
+    the caller has them."""
+    after = _PROPER_AFTER.match(text, end, end + 40) if text[end : end + 1] in (" ", "\t") else None
     if after and after.group(1)[0].isupper():
         word = _word_key(after.group(1))
         if (
-            end + after.start(1) not in place_starts
+            after.start(1) not in place_starts
             and not _is_cue_word(word)
             and word not in _demonyms()
             and word not in _CONNECTORS
         ):
             return True
-    if _sentence_start(text, start) or text[start - 1 : start] not in (" ", "\t"):
+    if opens_sentence is None:
+        opens_sentence = functools.partial(_sentence_start, text)
+    if text[start - 1 : start] not in (" ", "\t") or opens_sentence(start):
         return False
-    window = text[max(0, start - 60) : start]
-    # The word, "of the" and the blank span three words at most: search from there, and
-    # only when one of them holds a capital (the word found must start with one).
-    tail = _tail_start(window, 3)
-    if window[tail:].islower():
+    if rev is None:
+        rev = text[::-1]
+    # The word, "of the" and the blank span three words at most (of the 60 characters
+    # before the name): search from there, and only when one of them holds a capital (the
+    # word found must start with one). The last three words are read in the reversed text.
+    position = len(text) - start
+    words = _THREE_WORDS_REVERSED.match(rev, position, position + 60)
+    if words is None or rev[position : words.end()].islower():
         return False
-    before = _PROPER_BEFORE.search(window, tail)
+    before = _PROPER_BEFORE.search(text, len(text) - words.end(), start)
     if before and before.group(1)[0].isupper():
         word = _word_key(before.group(1))
-        word_end = start - len(window) + before.end(1)
+        word_end = before.end(1)
         if (
             word_end not in place_ends
             and (not _is_cue_word(word) or word in {"port", "city", "ciudad"})
             and word not in _demonyms()
             and word not in _CONNECTORS
-            and not _sentence_start(text, word_end - len(before.group(1)))
+            and not opens_sentence(before.start(1))
         ):
             return True
     return False
+
+
+_THREE_WORDS_REVERSED = re.compile(r"\s*\S+(?:\s+\S+){0,2}")
 
 
 def _sentence_start(text: str, start: int) -> bool:
@@ -631,19 +658,34 @@ def _title_case_line(line: str) -> bool:
 _MONEY_OR_DATE = re.compile(r"\s*(?:\$|\d)")
 
 
-def _organisation_context(text: str, start: int, end: int) -> bool:
-    """True when the name sits inside an organisation's or newspaper's name."""
-    after = _next_word(text, end)
-    if _word_key(after) in _ORG_AFTER and text[end : end + 1] in (" ", "\t", "\n", "-"):
+def _organisation_context(text: str, start: int, end: int, rev: str | None = None) -> bool:
+    """True when the name sits inside an organisation's or newspaper's name (``rev``:
+    ``text[::-1]``, when the caller has it, to read the words before the name)."""
+    after_match = _WORD_AFTER_AT.match(text, end, end + 40)
+    after = after_match.group(1) if after_match else ""
+    after_key = _word_key(after)
+    if after_key in _ORG_AFTER and text[end : end + 1] in (" ", "\t", "\n", "-"):
         return True  # "Sinaloa cartel", not "… and Alexandria, police said"
-    if after[:1].isupper() and _word_key(after) in _ORG_AFTER_CAPITALISED:
+    if after[:1].isupper() and after_key in _ORG_AFTER_CAPITALISED:
         return True  # "United States Department of Agriculture", not "La Paz department"
-    if _MONEY_OR_DATE.match(text[end : end + 3]):
+    if _MONEY_OR_DATE.match(text, end, end + 3):
         return True  # "US$460", "August 28": a currency or a date, not a place
+    if rev is None:
+        rev = text[::-1]
+    size = len(text)
     # Walk left over capitalised words and connectors: "Policía Nacional del Perú".
     position = start
     for _ in range(5):
-        word = _previous_word(text, position)
+        # The word before `position`, read forwards in the reversed text (what
+        # _previous_word finds by walking back); the rare windows it leaves (a line break
+        # or no word before) go to _previous_word itself.
+        back = _PREVIOUS_WORD_REVERSED.match(rev, size - position, size - position + 40)
+        if back is not None:
+            word = back.group(1)[::-1]
+            word_start = size - back.end(1)
+        else:
+            word = _previous_word(text, position)
+            word_start = text.rfind(word, 0, position) if word else -1
         if not word:
             return False
         key = _word_key(word)
@@ -651,8 +693,15 @@ def _organisation_context(text: str, start: int, end: int) -> bool:
             return True
         if not (word[0].isupper() or key in _CONNECTORS):
             return False
-        position = text.rfind(word, 0, position)
+        position = word_start
     return False
+
+
+# The last word before an offset (see _previous_word), matched in the reversed text: blanks
+# and punctuation on the same line, then the word's trailing apostrophes and dots, one word
+# character and the rest of the word.
+_PREVIOUS_WORD_REVERSED = re.compile(r"[^\w\n]*?(['’.]*\w[\w'’.]*)")
+_WORD_AFTER_AT = re.compile(r"[^\w\n]*([\w'’]+)")  # _WORD_AFTER, for match(text, pos)
 
 
 _BLANK_OR_QUOTE = frozenset(" \t\"'“‘«")
@@ -673,15 +722,27 @@ def _tail_start(window: str, words: int) -> int:
     return window.index(parts[1], len(parts[0]))
 
 
-def _person_or_ship(text: str, start: int) -> bool:
-    """True after a title or a ship word: "Judge Lima", "el buque Santa Rosa"."""
+def _person_or_ship(text: str, start: int, rev: str | None = None) -> bool:
+    """True after a title or a ship word: "Judge Lima", "el buque Santa Rosa"
+    (``rev``: ``text[::-1]``, when the caller has it)."""
     if text[start - 1 : start] not in _BLANK_OR_QUOTE:
         return False
-    window = text[max(0, start - 40) : start]
-    # The title is the last word, or the one before a lone quote: a match cannot start
-    # further left, so the search starts there rather than at every position.
-    previous = _TITLE_BEFORE.search(window, _tail_start(window, 2))
-    return previous is not None and _word_key(previous.group(1)) in _PERSON_OR_SHIP_BEFORE
+    if rev is None:
+        rev = text[::-1]
+    # _TITLE_BEFORE read backwards: an optional quote, blanks, an optional dot and the
+    # run of word characters before them; the title is that run from its first letter
+    # (where the leftmost match of the forward pattern starts).
+    position = len(text) - start
+    run = _TITLE_REVERSED.match(rev, position, position + 40)
+    if run is None:
+        return False
+    word = run.group(1)[::-1]
+    letter = _A_LETTER.search(word)
+    return letter is not None and _word_key(word[letter.start() :]) in _PERSON_OR_SHIP_BEFORE
+
+
+_TITLE_REVERSED = re.compile(r"[\"'“‘«]?[ \t]+\.?([\w'’]+)")
+_A_LETTER = re.compile(r"[^\W\d_]")
 
 
 _CUE_WORDS = frozenset(
@@ -714,17 +775,21 @@ def _cue(
     if folded is None:
         folded = fold_for_scan(text)
     begin = max(sentence_start, start - 80)
-    if not _CUE_STEMS.search(folded, begin, end + 30):
-        return None  # no cue word anywhere near: skip the patterns
-    before_raw = text[begin:start]
-    kind = _cue_before(folded[begin:start])
-    if kind is None and before_raw.removesuffix(" ").endswith(_LIST_TAIL_ENDS):
+    window = folded[begin:start]
+    kind = _cue_before(window)
+    if kind is None:
+        before_raw = text[begin:start]
         # Only a text ending like a list (what _LIST_TAIL needs) loses a tail: otherwise
-        # the same text would be asked again.
-        kind = _cue_before(fold_for_scan(_LIST_TAIL.sub("", before_raw)))
+        # the same text would be asked again. Every cue word holds a stem of _CUE_STEMS,
+        # and what is left of the window is a part of it.
+        if before_raw.removesuffix(" ").endswith(_LIST_TAIL_ENDS) and _CUE_STEMS.search(window):
+            kind = _cue_before(fold_for_scan(_LIST_TAIL.sub("", before_raw)))
     if kind is not None:
         return kind
-    after = _SPACES.sub(" ", folded[end : end + 30])
+    after = folded[end : end + 30]
+    if not _CUE_STEMS.search(after):
+        return None  # no cue word after the name: skip the patterns
+    after = _SPACES.sub(" ", after)
     if _ANY_CUE_AFTER.search(after):
         for pattern, kind in _CUES_AFTER:
             if pattern.search(after):
@@ -736,10 +801,12 @@ _SPACES = re.compile(r"\s+")
 
 
 def _cue_before(folded: str) -> PlaceKind | None:
-    squeezed = _SPACES.sub(" ", folded)
-    if _ANY_CUE_BEFORE.search(squeezed):
+    """The kind a cue word at the end of ``folded`` asks for. Every pattern starts a word
+    and spans three words at most, blanks squeezed: only the last three words are read."""
+    tail = " ".join(folded.rsplit(None, 3)[-3:])
+    if _ANY_CUE_BEFORE.search(tail):
         for pattern, kind in _CUES_BEFORE:
-            if pattern.search(squeezed):
+            if pattern.search(tail):
                 return kind
     return None
 
@@ -761,6 +828,8 @@ class _Found:
     group: int = -1  # which list of names (siblings chained) this one belongs to
     # The best-known reading's prior + fame among towns and regions, ports, airports.
     leads: dict[PlaceKind, float] | None = None
+    # Whether some candidate is of the kind the cue word asks for (set when scoring).
+    cue_fits: bool | None = None
 
 
 # How a candidate's score mixes its size and kind (prior), the countries the document is
@@ -783,16 +852,50 @@ def _anchor(key: str, lat: float, lon: float, support: int = 1) -> _Anchor:
     return (key, phi, math.radians(lon), math.cos(phi), support)
 
 
+#: Per candidate, what scoring reads again and again: the candidate itself (so a reused
+#: id is noticed), its name's quality, prior + fame, and its latitude and longitude in
+#: radians with cos(latitude). Keyed by id(): a ScanCandidate hashes all its fields.
+_Facts = tuple[ScanCandidate, float, float, float, float, float]
+_FACTS: dict[int, _Facts] = {}
+
+
+def _facts(candidate: ScanCandidate) -> _Facts:
+    entry = _FACTS.get(id(candidate))
+    if entry is None or entry[0] is not candidate:
+        phi = math.radians(candidate.lat)
+        entry = (
+            candidate,
+            candidate.name_type.quality,
+            candidate.prior + candidate.fame,
+            phi,
+            math.radians(candidate.lon),
+            math.cos(phi),
+        )
+        if len(_FACTS) > 200_000:
+            _FACTS.clear()
+        _FACTS[id(candidate)] = entry
+    return entry
+
+
 def _proximity(found: _Found, candidate: ScanCandidate, anchors: Sequence[_Anchor]) -> float:
     """exp(-distance / scale) to the nearest other place the document names: the
     haversine term is minimised first, so only two exponentials are taken."""
-    phi = math.radians(candidate.lat)
-    lam = math.radians(candidate.lon)
-    cos_phi = math.cos(phi)
+    return _near_and_support(found, _facts(candidate), anchors, False)[0]
+
+
+def _near_and_support(
+    found: _Found, facts: _Facts, anchors: Sequence[_Anchor], count_support: bool
+) -> tuple[float, int]:
+    """The proximity of a candidate (see _proximity) and, when ``count_support``, its
+    local support (see _namesake_pull): one pass over the anchors serves both."""
+    _, _, _, phi, lam, cos_phi = facts
     sin = math.sin
     near = listed = 2.0  # haversine terms lie in [0, 1]
     own, siblings = found.key, found.siblings
-    for key, phi2, lam2, cos_phi2, _ in anchors:
+    limit = _LOCAL_H
+    points: list[tuple[float, float]] = []
+    support = 0
+    for key, phi2, lam2, cos_phi2, weight in anchors:
         if key == own:
             continue
         h = sin((phi2 - phi) / 2) ** 2 + cos_phi * cos_phi2 * sin((lam2 - lam) / 2) ** 2
@@ -802,12 +905,23 @@ def _proximity(found: _Found, candidate: ScanCandidate, anchors: Sequence[_Ancho
                 listed = h
         elif h < near:
             near = h
+        # Distinct places near the namesake: "Washington" and "District of Columbia" are one.
+        if (
+            count_support
+            and h <= limit
+            and all(
+                abs(phi2 - other_phi) + abs(lam2 - other_lam) * cos_phi2 > 0.005
+                for other_phi, other_lam in points
+            )
+        ):
+            points.append((phi2, lam2))
+            support += weight
     proximity = 0.0
     for h, scale in ((near, NEAR_SCALE_KM), (listed, SIBLING_SCALE_KM)):
         if h <= 1.0:
             distance = 12742.0 * math.asin(min(1.0, math.sqrt(h)))
             proximity = max(proximity, math.exp(-distance / scale))
-    return proximity
+    return proximity, support
 
 
 # How far the document's countries and places may pull an obscure namesake away from
@@ -829,7 +943,12 @@ _NAMESAKE_KINDS = {
 }
 
 
-def _namesake_pull(found: _Found, candidate: ScanCandidate, anchors: Sequence[_Anchor]) -> float:
+_LOCAL_H = math.sin(LOCAL_KM / 12742.0) ** 2  # haversine term of LOCAL_KM
+
+
+def _namesake_gap(found: _Found, candidate: ScanCandidate) -> float:
+    """How far the leading reading of the name (among readings of this one's kind
+    group) is ahead of ``candidate`` by prior + fame."""
     if found.leads is None:
         leads: dict[PlaceKind, float] = {}
         for c in found.candidates:
@@ -838,28 +957,20 @@ def _namesake_pull(found: _Found, candidate: ScanCandidate, anchors: Sequence[_A
                 leads[group] = max(leads.get(group, 0.0), c.prior + c.fame)
         found.leads = leads
     lead = found.leads.get(_NAMESAKE_KINDS[candidate.kind][0], 0.0)
-    gap = lead - candidate.prior - candidate.fame
-    if gap <= NAMESAKE_GAP:
-        return 1.0
-    phi, lam = math.radians(candidate.lat), math.radians(candidate.lon)
-    cos_phi = math.cos(phi)
-    limit = math.sin(LOCAL_KM / 12742.0) ** 2  # haversine term of LOCAL_KM
-    # Distinct places near the namesake: "Washington" and "District of Columbia" are one.
-    near: list[tuple[float, float]] = []
-    support = 0
-    for key, phi2, lam2, cos_phi2, weight in anchors:
-        if key == found.key:
-            continue
-        h = math.sin((phi2 - phi) / 2) ** 2 + cos_phi * cos_phi2 * math.sin((lam2 - lam) / 2) ** 2
-        if h <= limit and all(
-            abs(phi2 - other_phi) + abs(lam2 - other_lam) * cos_phi2 > 0.005
-            for other_phi, other_lam in near
-        ):
-            near.append((phi2, lam2))
-            support += weight
-    if support >= LOCAL_SUPPORT:
+    return lead - candidate.prior - candidate.fame
+
+
+def _pull_of(gap: float, support: int) -> float:
+    if gap <= NAMESAKE_GAP or support >= LOCAL_SUPPORT:
         return 1.0
     return max(NAMESAKE_MIN_PULL, 1.0 - (gap - NAMESAKE_GAP) / NAMESAKE_SPAN)
+
+
+def _namesake_pull(found: _Found, candidate: ScanCandidate, anchors: Sequence[_Anchor]) -> float:
+    gap = _namesake_gap(found, candidate)
+    if gap <= NAMESAKE_GAP:
+        return 1.0
+    return _pull_of(gap, _near_and_support(found, _facts(candidate), anchors, True)[1])
 
 
 def _score(
@@ -868,29 +979,42 @@ def _score(
     countries: dict[str, float],
     anchors: Sequence[_Anchor],
 ) -> float:
-    quality = candidate.name_type.quality
+    facts = _facts(candidate)
+    kind = candidate.kind
+    pulled = kind in _NAMESAKE_KINDS and not found.allowed
+    gap = _namesake_gap(found, candidate) if pulled else 0.0
+    # The namesake pull needs the local support only past the gap: then the proximity
+    # pass counts it too.
+    wants_support = pulled and gap > NAMESAKE_GAP
+    support = -1
     if candidate.country is None:
         # Continents and macro-regions belong to no country and sit near nothing: neutral.
         focus = proximity = 1.0
     else:
         focus = countries.get(candidate.country, 0.0)
-        if candidate.kind is PlaceKind.COUNTRY:
+        if kind is PlaceKind.COUNTRY:
             # Naming a country makes it a subject of the story, however briefly.
             focus = max(focus, COUNTRY_MIN_FOCUS)
             proximity = focus
+        elif anchors:
+            proximity, support = _near_and_support(found, facts, anchors, wants_support)
         else:
-            proximity = _proximity(found, candidate, anchors) if anchors else 0.0
-    if candidate.kind in _NAMESAKE_KINDS and not found.allowed:
-        pull = _namesake_pull(found, candidate, anchors)
+            proximity = 0.0
+    if pulled:
+        if wants_support and support < 0:
+            support = _near_and_support(found, facts, anchors, True)[1]
+        pull = _pull_of(gap, support)
         focus, proximity = focus * pull, proximity * pull
-    prior = candidate.prior + candidate.fame
-    score = quality * (W_PRIOR * prior + W_FOCUS * focus + W_NEAR * proximity)
+    score = facts[1] * (W_PRIOR * facts[2] + W_FOCUS * focus + W_NEAR * proximity)
     if found.allowed and candidate.pk not in found.allowed:
         score *= QUALIFIER_PENALTY  # "Athens, Greece" is not Athens, Georgia
-    if found.list_kind is not None and candidate.kind is not found.list_kind:
+    if found.list_kind is not None and kind is not found.list_kind:
         score *= LIST_KIND_PENALTY  # a list of states: "Colorado, Georgia, Idaho"
-    if found.cue is not None and any(c.kind is found.cue for c in found.candidates):
-        score *= 1.0 if candidate.kind is found.cue else 0.35
+    if found.cue is not None:
+        if found.cue_fits is None:
+            found.cue_fits = any(c.kind is found.cue for c in found.candidates)
+        if found.cue_fits:
+            score *= 1.0 if kind is found.cue else 0.35
     return score
 
 
@@ -939,6 +1063,7 @@ def _recognise(document: Document, gaz: Gazetteer) -> tuple[list[_Found], dict[s
     # Most raw matches are lowercase words that are also towns somewhere ("from", "drug"):
     # only capitalised ones, leading articles ("el Callao") and demonyms are worth a look.
     folded = fold_for_scan(text)
+    rev = text[::-1]  # read backwards from a name by forward matches (one copy per text)
     keys, not_place_ids, org_countries = (
         matcher.keys,
         matcher.not_place_ids,
@@ -990,7 +1115,7 @@ def _recognise(document: Document, gaz: Gazetteer) -> tuple[list[_Found], dict[s
         surface = text[start:end]
         if surface.isupper() and len(surface) <= 3 and _all_caps_line(text, start):
             continue  # "WORK WITH US": a pronoun in a shouted line
-        if not in_title_case_line(start) and _in_long_capitalised_run(text, start, end):
+        if not in_title_case_line(start) and _in_long_capitalised_run(text, start, end, rev):
             names_of_people.add(key)
             continue  # "José Juan Rodríguez Juárez", "Mauricio López Bonilla": a name
         end = _with_abbreviation_dot(text, end)
@@ -1028,15 +1153,18 @@ def _recognise(document: Document, gaz: Gazetteer) -> tuple[list[_Found], dict[s
         if not candidates or key in _ORG_BEFORE:
             continue  # "La Armada de Colombia": the word is an institution's
         top = plausible[2]
-        if _organisation_context(text, start, end):
+        if _organisation_context(text, start, end, rev):
             best = max(candidates, key=lambda c: c.prior)
             if best.country:
                 context_countries.append((best.country, 0.5))
             continue
         if top < 0.9 and (
-            _person_or_ship(text, start)
+            _person_or_ship(text, start, rev)
             or (
-                not title_case and _inside_proper_phrase(text, start, end, solid_starts, solid_ends)
+                not title_case
+                and _inside_proper_phrase(
+                    text, start, end, solid_starts, solid_ends, rev, opens_sentence
+                )
             )
         ):
             names_of_people.add(key)
