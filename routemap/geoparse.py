@@ -979,43 +979,69 @@ def _score(
     countries: dict[str, float],
     anchors: Sequence[_Anchor],
 ) -> float:
-    facts = _facts(candidate)
-    kind = candidate.kind
-    pulled = kind in _NAMESAKE_KINDS and not found.allowed
-    gap = _namesake_gap(found, candidate) if pulled else 0.0
-    # The namesake pull needs the local support only past the gap: then the proximity
-    # pass counts it too.
-    wants_support = pulled and gap > NAMESAKE_GAP
-    support = -1
-    if candidate.country is None:
-        # Continents and macro-regions belong to no country and sit near nothing: neutral.
-        focus = proximity = 1.0
-    else:
-        focus = countries.get(candidate.country, 0.0)
-        if kind is PlaceKind.COUNTRY:
-            # Naming a country makes it a subject of the story, however briefly.
-            focus = max(focus, COUNTRY_MIN_FOCUS)
-            proximity = focus
-        elif anchors:
-            proximity, support = _near_and_support(found, facts, anchors, wants_support)
+    return _scores(found, (candidate,), countries, anchors)[0]
+
+
+def _scores(
+    found: _Found,
+    candidates: Sequence[ScanCandidate],
+    countries: dict[str, float],
+    anchors: Sequence[_Anchor],
+) -> list[float]:
+    """The score of each candidate of ``found``: its size and kind (prior), the document's
+    focus on its country, its nearness to the ``anchors``, penalties for a qualifier, a
+    list's kind and a cue word it does not fit."""
+    allowed, list_kind, cue = found.allowed, found.list_kind, found.cue
+    if cue is not None and found.cue_fits is None:
+        found.cue_fits = any(c.kind is cue for c in found.candidates)
+    cue_fits = cue is not None and found.cue_fits
+    scores = []
+    for candidate in candidates:
+        facts = _FACTS.get(id(candidate))
+        if facts is None or facts[0] is not candidate:
+            facts = _facts(candidate)
+        kind = candidate.kind
+        pulled = kind in _NAMESAKE_KINDS and not allowed
+        gap = _namesake_gap(found, candidate) if pulled else 0.0
+        # The namesake pull needs the local support only past the gap: then the proximity
+        # pass counts it too.
+        wants_support = pulled and gap > NAMESAKE_GAP
+        support = -1
+        if candidate.country is None:
+            # Continents and macro-regions belong to no country and sit near nothing.
+            focus = proximity = 1.0
         else:
-            proximity = 0.0
-    if pulled:
-        if wants_support and support < 0:
-            support = _near_and_support(found, facts, anchors, True)[1]
-        pull = _pull_of(gap, support)
-        focus, proximity = focus * pull, proximity * pull
-    score = facts[1] * (W_PRIOR * facts[2] + W_FOCUS * focus + W_NEAR * proximity)
-    if found.allowed and candidate.pk not in found.allowed:
-        score *= QUALIFIER_PENALTY  # "Athens, Greece" is not Athens, Georgia
-    if found.list_kind is not None and kind is not found.list_kind:
-        score *= LIST_KIND_PENALTY  # a list of states: "Colorado, Georgia, Idaho"
-    if found.cue is not None:
-        if found.cue_fits is None:
-            found.cue_fits = any(c.kind is found.cue for c in found.candidates)
-        if found.cue_fits:
-            score *= 1.0 if kind is found.cue else 0.35
-    return score
+            focus = countries.get(candidate.country, 0.0)
+            if kind is PlaceKind.COUNTRY:
+                # Naming a country makes it a subject of the story, however briefly.
+                focus = max(focus, COUNTRY_MIN_FOCUS)
+                proximity = focus
+            elif anchors:
+                proximity, support = _near_and_support(found, facts, anchors, wants_support)
+            else:
+                proximity = 0.0
+        if pulled:
+            if wants_support and support < 0:
+                support = _near_and_support(found, facts, anchors, True)[1]
+            pull = _pull_of(gap, support)
+            focus, proximity = focus * pull, proximity * pull
+        score = facts[1] * (W_PRIOR * facts[2] + W_FOCUS * focus + W_NEAR * proximity)
+        if allowed and candidate.pk not in allowed:
+            score *= QUALIFIER_PENALTY  # "Athens, Greece" is not Athens, Georgia
+        if list_kind is not None and kind is not list_kind:
+            score *= LIST_KIND_PENALTY  # a list of states: "Colorado, Georgia, Idaho"
+        if cue_fits:
+            score *= 1.0 if kind is cue else 0.35
+        scores.append(score)
+    return scores
+
+
+def _likeliest(
+    found: _Found, countries: dict[str, float], anchors: Sequence[_Anchor] = ()
+) -> ScanCandidate:
+    """The best-scoring candidate (the first of equals, as ``max`` picks)."""
+    scores = _scores(found, found.candidates, countries, anchors)
+    return found.candidates[scores.index(max(scores))]
 
 
 def geoparse(doc_or_text: Document | str, *, gazetteer: Gazetteer | None = None) -> list[Mention]:
@@ -1098,10 +1124,10 @@ def _recognise(document: Document, gaz: Gazetteer) -> tuple[list[_Found], dict[s
     proper_here = {
         keys[n]
         for s, e, n in matches
-        if text[s : s + 1].isupper()
+        if text[s].isupper()
+        and not _BLANK_CAPITAL.match(text, e, e + 3)
         and not opens_sentence(s)
         and not in_title_case_line(s)
-        and not _BLANK_CAPITAL.match(text[e : e + 3])
     }
     solid = _solid_names(text, matches, matcher, gaz, language)
     solid_starts = {s for s, _ in solid}
@@ -1312,9 +1338,19 @@ def _qualify(text: str, first: _Found, second: _Found, gaz: Gazetteer) -> None:
 
 
 def _point(lon: float, lat: float) -> Any:
-    import shapely
+    """A shapely Point, kept for the next document (the same candidates come back)."""
+    point = _POINTS.get((lon, lat))
+    if point is None:
+        import shapely
 
-    return shapely.Point(lon, lat)
+        point = shapely.Point(lon, lat)
+        if len(_POINTS) > 50_000:
+            _POINTS.clear()
+        _POINTS[(lon, lat)] = point
+    return point
+
+
+_POINTS: dict[tuple[float, float], Any] = {}
 
 
 def _unambiguous_country(candidates: Sequence[ScanCandidate], best: ScanCandidate) -> bool:
@@ -1373,9 +1409,7 @@ def _agree_on_list_kinds(found: Sequence[_Found], countries: dict[str, float]) -
     for members in groups.values():
         if len(members) < 3:
             continue
-        kinds = Counter(
-            max(m.candidates, key=lambda c: _score(m, c, countries, ())).kind for m in members
-        )
+        kinds = Counter(_likeliest(m, countries).kind for m in members)
         kind, count = kinds.most_common(1)[0]
         if kind not in (PlaceKind.REGION, PlaceKind.COUNTRY) or count * 2 <= len(members):
             continue
@@ -1402,7 +1436,7 @@ def _resolve(
     for item in found:
         if item.key in anchors:
             continue
-        best = max(item.candidates, key=lambda c: _score(item, c, countries, ()))
+        best = _likeliest(item, countries)
         if best.kind not in (PlaceKind.COUNTRY, PlaceKind.CONTINENT):
             weight = 2 if best.kind is PlaceKind.AREA else 1  # "San Francisco … the VRAEM"
             anchors[item.key] = _anchor(item.key, best.lat, best.lon, weight)
@@ -1422,8 +1456,9 @@ def _resolve(
         scored = memo.get(token)
         if scored is None:
             if len(item.candidates) > 1:
+                scores = _scores(item, item.candidates, countries, anchor_list)
                 scored = sorted(
-                    ((_score(item, c, countries, anchor_list), c) for c in item.candidates),
+                    zip(scores, item.candidates, strict=True),
                     key=lambda pair: (-pair[0], pair[1].pk),
                 )
                 if item.cue is None and item.list_kind is None:

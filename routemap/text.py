@@ -193,6 +193,16 @@ def _only_in(language: str, other: str) -> frozenset[str]:
 
 
 _WORD = re.compile(r"[^\W\d_]+")
+# ASCII text's letters lowercased, everything else a blank (what _words does to it).
+_ASCII_LETTERS = bytes(
+    code + 32 if 65 <= code <= 90 else code if 97 <= code <= 122 else 32 for code in range(256)
+)
+
+
+@functools.cache
+def _only_in_ascii(language: str, other: str) -> frozenset[bytes]:
+    """``_only_in`` as bytes, for ASCII text (a word with other letters cannot occur)."""
+    return frozenset(word.encode() for word in _only_in(language, other) if word.isascii())
 
 
 class _LettersOnly(dict[int, int]):
@@ -225,12 +235,20 @@ def detect_language(text: str) -> str | None:
     >>> detect_language("La policía incautó cocaína con destino al puerto del Callao.")
     'es'
     """
-    words = _words(text[:4000])  # a few paragraphs settle it
+    head = text[:4000]  # a few paragraphs settle it
+    if head.isascii():
+        # The same words as bytes: one table lowercases letters and blanks the rest.
+        words: list[str] | list[bytes] = head.encode("ascii").translate(_ASCII_LETTERS).split()
+        english_ascii, spanish_ascii = _only_in_ascii("en", "es"), _only_in_ascii("es", "en")
+        en = sum(map(english_ascii.__contains__, words))
+        es = sum(map(spanish_ascii.__contains__, words))
+    else:
+        words = _words(head)
+        english, spanish = _only_in("en", "es"), _only_in("es", "en")
+        en = sum(map(english.__contains__, words))
+        es = sum(map(spanish.__contains__, words))
     if not words:
         return None
-    english, spanish = _only_in("en", "es"), _only_in("es", "en")
-    en = sum(map(english.__contains__, words))
-    es = sum(map(spanish.__contains__, words))
     if en == es == 0:
         return None
     return "en" if en >= es else "es"
@@ -407,7 +425,10 @@ def _is_short(text: str) -> bool:
 
 def _is_prose(text: str) -> bool:
     stripped = text.strip()
-    return len(stripped) >= 100 and bool(re.search(r"[.!?…][\"'”’»)]*(\s|$)", stripped))
+    return len(stripped) >= 100 and bool(_SENTENCE_END_IN.search(stripped))
+
+
+_SENTENCE_END_IN = re.compile(r"[.!?…][\"'”’»)]*(\s|$)")
 
 
 def mark_chrome(text: str) -> Iterator[Block]:
@@ -440,7 +461,7 @@ def mark_chrome(text: str) -> Iterator[Block]:
             i >= body_end
             or (counts[stripped] > 1 and len(stripped) >= 20 and i > first_prose)
             or (shapes[i] and bool(_LINK_LINE.match(stripped)) and i > first_prose)
-            or bool(_RUN_TOGETHER.search(stripped.split(" ")[0]))
+            or bool(_RUN_TOGETHER.search(stripped.partition(" ")[0]))
             or bool(_LIST_ITEM.match(stripped))
             or bool(_SLUG.match(stripped))
         )
