@@ -590,6 +590,11 @@ _GENERIC_TAIL = frozenset(
 )
 _CUE_NOUNS = "provincia departamento estado ciudad region región province department state city"
 _WORTH_A_LOOK = _LEADING_LOWER | {"de", "del", "en", "y", "and", "of"} | set(_CUE_NOUNS.split())
+# The same words folded, and by matcher (id) and key number whether a key's first word is
+# one of them. None is longer than ten letters but three that cannot be found anyway in the
+# eleven characters _recognise reads ("internacional"): one found is followed by a blank.
+_WORTH_A_LOOK_FOLDED = frozenset(scan_key(word) for word in _WORTH_A_LOOK)
+_WORTH_A_LOOK_BY_NUMBER: dict[int, dict[int, bool]] = {}
 
 
 _LETTERS = re.compile(r"[^\W\d_]+")
@@ -1040,6 +1045,8 @@ def _likeliest(
     found: _Found, countries: dict[str, float], anchors: Sequence[_Anchor] = ()
 ) -> ScanCandidate:
     """The best-scoring candidate (the first of equals, as ``max`` picks)."""
+    if len(found.candidates) == 1:
+        return found.candidates[0]
     scores = _scores(found, found.candidates, countries, anchors)
     return found.candidates[scores.index(max(scores))]
 
@@ -1095,13 +1102,19 @@ def _recognise(document: Document, gaz: Gazetteer) -> tuple[list[_Found], dict[s
         matcher.not_place_ids,
         _organisation_countries(),
     )
-    matches = [
-        (s, e, n)
-        for s, e, n in matcher.find(text, folded)
-        if text[s].isupper()
-        or n in not_place_ids
-        or text[s : s + 11].split(" ", 1)[0].lower() in _WORTH_A_LOOK
-    ]
+    worth = _WORTH_A_LOOK_BY_NUMBER.setdefault(id(matcher), {})
+    matches = []
+    for s, e, n in matcher.find(text, folded):
+        if text[s].isupper() or n in not_place_ids:
+            matches.append((s, e, n))
+            continue
+        # A word of _WORTH_A_LOOK written here is the key's whole first word, folded: most
+        # keys' first words are none of them, which the memo says without the slicing.
+        looks = worth.get(n)
+        if looks is None:
+            looks = worth[n] = keys[n].partition(" ")[0] in _WORTH_A_LOOK_FOLDED
+        if looks and text[s : s + 11].split(" ", 1)[0].lower() in _WORTH_A_LOOK:
+            matches.append((s, e, n))
     # _in_title_case_line once per line: it is asked up to three times per name.
     title_lines: dict[int, bool] = {}
 
@@ -1146,9 +1159,11 @@ def _recognise(document: Document, gaz: Gazetteer) -> tuple[list[_Found], dict[s
             continue  # "José Juan Rodríguez Juárez", "Mauricio López Bonilla": a name
         end = _with_abbreviation_dot(text, end)
         if number not in not_place_ids:
+            written = key
             start, key = _drop_leading_word(text, start, end, key, matcher, gaz)
             end, key = _drop_airport_word(text, end, key, matcher)
-            number = matcher.index[key]
+            if key is not written:
+                number = matcher.index[key]
         surface = text[start:end]
         if number in not_place_ids:
             if key in demonyms:
