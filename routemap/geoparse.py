@@ -412,9 +412,7 @@ _RUN_CAPITAL = re.compile(r"[A-ZÁÉÍÓÚÑ]")
 _RUN_AFTER = re.compile(rf"^(?:[ \t]+{_CAPITALISED_WORD})+")
 
 
-def _in_long_capitalised_run(
-    text: str, start: int, end: int, rev: str | None = None
-) -> bool:
+def _in_long_capitalised_run(text: str, start: int, end: int, rev: str | None = None) -> bool:
     """True inside three or more capitalised words in a row outside a headline
     (``rev``: ``text[::-1]``, when the caller has it)."""
     if _BLANK.search(text, start, end):
