@@ -23,7 +23,7 @@ import math
 import re
 import threading
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Container, Iterable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
@@ -364,35 +364,46 @@ def _plausible(
     return tuple(kept)
 
 
-def _solid_names(
-    text: str,
-    matches: Sequence[tuple[int, int, int]],
-    matcher: _Matcher,
-    gaz: Gazetteer,
-    language: str,
-) -> list[tuple[int, int]]:
-    """Spans of notable places called by their own names and not common words."""
-    solid = []
+def _solid(number: int, matcher: _Matcher, gaz: Gazetteer, language: str) -> bool:
+    """Whether key ``number`` names a notable place by its own name, not a common word."""
+    if number in matcher.not_place_ids:
+        return False
+    key = matcher.keys[number]
+    if _zipf(key, language) >= 4.5:
+        return False
+    candidates = gaz._scan_candidates(key)
     known = matcher.solid
-    for start, end, number in matches:
-        if number in matcher.not_place_ids:
-            continue
-        key = matcher.keys[number]
-        if _zipf(key, language) >= 4.5:
-            continue
-        candidates = gaz._scan_candidates(key)
-        answer = known.get(key)
-        if answer is None or answer[0] is not candidates:
-            answer = (
-                candidates,
-                any(c.prior >= 0.6 and c.name_type is not NameType.ALTERNATE for c in candidates),
-            )
-            if len(known) > 100_000:
-                known.clear()
-            known[key] = answer
-        if answer[1]:
-            solid.append((start, end))
-    return solid
+    answer = known.get(key)
+    if answer is None or answer[0] is not candidates:
+        answer = (
+            candidates,
+            any(c.prior >= 0.6 and c.name_type is not NameType.ALTERNATE for c in candidates),
+        )
+        if len(known) > 100_000:
+            known.clear()
+        known[key] = answer
+    return answer[1]
+
+
+class _SolidEdges:
+    """The starts (or ends) of the solid names among a document's matches, as a container
+    that decides solidity only for the offsets asked about (the few neighbours
+    _inside_proper_phrase looks at), not for every match."""
+
+    __slots__ = ("_at", "_gaz", "_language", "_matcher", "_seen")
+
+    def __init__(self, at: dict[int, int], matcher: _Matcher, gaz: Gazetteer, language: str):
+        self._at, self._matcher, self._gaz, self._language = at, matcher, gaz, language
+        self._seen: dict[int, bool] = {}
+
+    def __contains__(self, offset: object) -> bool:
+        number = self._at.get(offset)  # type: ignore[call-overload]
+        if number is None:
+            return False
+        answer = self._seen.get(number)
+        if answer is None:
+            answer = self._seen[number] = _solid(number, self._matcher, self._gaz, self._language)
+        return answer
 
 
 def _line_at(text: str, start: int) -> str:
@@ -519,8 +530,8 @@ def _inside_proper_phrase(
     text: str,
     start: int,
     end: int,
-    place_starts: frozenset[int] | set[int],
-    place_ends: frozenset[int] | set[int],
+    place_starts: Container[int],
+    place_ends: Container[int],
     rev: str | None = None,
     opens_sentence: Callable[[int], bool] | None = None,
 ) -> bool:
@@ -1140,9 +1151,9 @@ def _recognise(document: Document, gaz: Gazetteer) -> tuple[list[_Found], dict[s
         and not opens_sentence(s)
         and not in_title_case_line(s)
     }
-    solid = _solid_names(text, matches, matcher, gaz, language)
-    solid_starts = {s for s, _ in solid}
-    solid_ends = {e for _, e in solid}
+    # Matches do not overlap: one starts and one ends at an offset at most.
+    solid_starts = _SolidEdges({s: n for s, _, n in matches}, matcher, gaz, language)
+    solid_ends = _SolidEdges({e: n for _, e, n in matches}, matcher, gaz, language)
     names_of_people: set[str] = set()
     # Document.sentence_index and Document.in_chrome, answered from arrays built once.
     sentence_starts = [begin for begin, _ in document.sentences]
@@ -1372,17 +1383,29 @@ def _unambiguous_country(candidates: Sequence[ScanCandidate], best: ScanCandidat
     return all(c.country == best.country for c in candidates if c.prior >= best.prior - 0.15)
 
 
+_FOCUS_FACTS: dict[int, tuple[tuple[ScanCandidate, ...], ScanCandidate, bool]] = {}
+
+
 def _focus_countries(
     found: Sequence[_Found], extra: Iterable[tuple[str, float]]
 ) -> dict[str, float]:
     """Weights in [0, 1] of the countries the document is about."""
     weights: dict[str, float] = defaultdict(float)
     for item in found:
-        best = max(item.candidates, key=lambda c: c.prior)
+        # The likeliest reading and whether its close rivals share its country, kept per
+        # candidate tuple (the recognition memo hands out the same tuples again).
+        known = _FOCUS_FACTS.get(id(item.candidates))
+        if known is None or known[0] is not item.candidates:
+            best = max(item.candidates, key=lambda c: c.prior)
+            known = (item.candidates, best, _unambiguous_country(item.candidates, best))
+            if len(_FOCUS_FACTS) > 100_000:
+                _FOCUS_FACTS.clear()
+            _FOCUS_FACTS[id(item.candidates)] = known
+        _, best, unambiguous = known
         share = 0.2 if item.in_chrome else 1.0
         if best.kind is PlaceKind.COUNTRY and best.country:
             weights[best.country] += 1.0 * share
-        elif best.country and _unambiguous_country(item.candidates, best):
+        elif best.country and unambiguous:
             weights[best.country] += (0.5 if best.prior >= 0.55 else 0.2) * share
     for code, weight in extra:
         weights[code] += weight
@@ -1490,14 +1513,19 @@ def _resolve(
         if item.key not in strength or rank > strength[item.key]:
             strength[item.key], sense[item.key] = rank, scored[0][1]
     mentions = []
+    # The five best readings as a Mention lists them, once per ranking (repeated names
+    # share theirs).
+    tops: dict[int, tuple[tuple[str, float], ...]] = {}
     for item, scored in zip(found, ranked, strict=True):
         best_score, best = scored[0]
         if item.cue is None and not item.allowed and sense[item.key].pk != best.pk:
             chosen = sense[item.key]
             best_score = next(score for score, c in scored if c.pk == chosen.pk)
             best = chosen
-        others = [score for score, c in scored if c.pk != best.pk]
-        runner_up = others[0] if others else 0.0
+        runner_up = next((score for score, c in scored if c.pk != best.pk), 0.0)
+        top = tops.get(id(scored))
+        if top is None:
+            top = tops[id(scored)] = tuple((c.id, round(score, 4)) for score, c in scored[:5])
         confidence = best_score / (best_score + runner_up) if best_score > 0 else 0.0
         mentions.append(
             Mention(
@@ -1505,7 +1533,7 @@ def _resolve(
                 end=item.end,
                 text=document.text[item.start : item.end],
                 place=gaz._place(best.pk),
-                candidates=tuple((c.id, round(score, 4)) for score, c in scored[:5]),
+                candidates=top,
                 sentence=item.sentence,
                 score=round(min(1.0, confidence * min(1.0, 2 * best_score)), 4),
                 in_chrome=item.in_chrome,
