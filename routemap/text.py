@@ -17,7 +17,6 @@ from __future__ import annotations
 import functools
 import os
 import re
-from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -418,13 +417,13 @@ def _ends_sentence(text: str) -> bool:
     return bool(tail) and tail[-1] in ".!?…:;"
 
 
-def _is_short(text: str) -> bool:
-    stripped = text.strip()
+def _is_short(stripped: str) -> bool:
+    """A label or teaser line (``stripped``: the line without its outer blanks)."""
     return len(stripped) < 60 or (len(stripped) < 90 and not _ends_sentence(stripped))
 
 
-def _is_prose(text: str) -> bool:
-    stripped = text.strip()
+def _is_prose(stripped: str) -> bool:
+    """A paragraph of sentences (``stripped``: the line without its outer blanks)."""
     return len(stripped) >= 100 and bool(_SENTENCE_END_IN.search(stripped))
 
 
@@ -436,27 +435,30 @@ def mark_chrome(text: str) -> Iterator[Block]:
     lines = [(m.start(), m.end(), m.group()) for m in _LINE.finditer(text) if m.group().strip()]
     if not lines:
         return
-    shapes = [_is_short(t) for _, _, t in lines]
-    prose = [_is_prose(t) for _, _, t in lines]
-    first_prose = next((i for i, p in enumerate(prose) if p), len(lines))
-    counts = Counter(t.strip() for _, _, t in lines)
+    stripped_lines = [t.strip() for _, _, t in lines]
+    shapes = [_is_short(t) for t in stripped_lines]
+    first_prose = next((i for i, t in enumerate(stripped_lines) if _is_prose(t)), len(lines))
+    # How often each line occurs (a plain count: a Counter costs more on a few lines).
+    counts: dict[str, int] = {}
+    for line in stripped_lines:
+        counts[line] = counts.get(line, 0) + 1
     # The body ends where a cluster of short label lines begins after the first paragraph:
     # 3 of 4 consecutive blocks short ("share", "Was this helpful?", "DONATE", "Tags" …)
     # and none of them a full paragraph (a section heading between paragraphs is not chrome).
     body_end = len(lines)
     for i in range(first_prose + 1, len(lines) - 2):
-        window = lines[i : i + 4]
+        window = stripped_lines[i : i + 4]
         short = shapes[i : i + 4]
         if (
             shapes[i]
             and sum(short) >= 3
             and len(window) >= 3
-            and all(len(t.strip()) < _PARAGRAPH for _, _, t in window)
+            and all(len(t) < _PARAGRAPH for t in window)
         ):
             body_end = i
             break
     for i, (start, end, line) in enumerate(lines):
-        stripped = line.strip()
+        stripped = stripped_lines[i]
         chrome = (
             i >= body_end
             or (counts[stripped] > 1 and len(stripped) >= 20 and i > first_prose)
@@ -485,9 +487,16 @@ _ABBREVIATIONS = frozenset(
 _BOUNDARY = re.compile(r"[.!?…][\"'”’»)\]]*\s+(?=[\"“‘¿¡(«A-ZÁÉÍÓÚÑ0-9])")
 
 
+_BLANK = re.compile(r"\s")  # what str.isspace() says
+
+
 def _last_word(text: str, end: int) -> str:
     """The last whitespace-separated word of ``text[:end]`` (what ``split()[-1]`` gives)
     without splitting the whole prefix again at every boundary."""
+    # Mostly the word after the last space, when no other blank is in it.
+    word = text[text.rfind(" ", 0, end) + 1 : end]
+    if word and not _BLANK.search(word):
+        return word
     start = end
     while start > 0 and not text[start - 1].isspace():
         start -= 1

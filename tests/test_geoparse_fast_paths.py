@@ -375,3 +375,85 @@ def test_language_guess_examples() -> None:
         assert detect_language(text) == _detect_plain(text), text[:60]
         ascii_only = text.encode("ascii", "ignore").decode()
         assert detect_language(ascii_only) == _detect_plain(ascii_only)
+
+
+# -- documents ------------------------------------------------------------------------------
+
+
+_LINE_PIECES = st.sampled_from(
+    [
+        "Peru seizes cocaine", "SEE ALSO: Peru", "share", "DONATE", "HomeNewsBriefPeru",
+        "15-09-11-Peru-NarcoPolice", "• Tags", "1.", "Police said on Monday that 2 tonnes of "
+        "cocaine left the port of Callao for Antwerp. It was the largest seizure this year.",
+        "Was this helpful?", "About us", "Read more", "The ship sailed. Mr. Smith said so.",
+        "   ", "", "U.S. officials", "Sign up for our newsletter and get the latest news",
+    ]
+)  # fmt: skip
+
+
+def _mark_chrome_plain(text: str) -> list[tuple[int, int, str, bool]]:
+    """mark_chrome as written before: every line stripped where it is read."""
+    from collections import Counter
+
+    from routemap import text as tx
+
+    lines = [(m.start(), m.end(), m.group()) for m in tx._LINE.finditer(text) if m.group().strip()]
+    if not lines:
+        return []
+    shapes = [tx._is_short(t.strip()) for _, _, t in lines]
+    prose = [tx._is_prose(t.strip()) for _, _, t in lines]
+    first_prose = next((i for i, p in enumerate(prose) if p), len(lines))
+    counts = Counter(t.strip() for _, _, t in lines)
+    body_end = len(lines)
+    for i in range(first_prose + 1, len(lines) - 2):
+        window = lines[i : i + 4]
+        if (
+            shapes[i]
+            and sum(shapes[i : i + 4]) >= 3
+            and len(window) >= 3
+            and all(len(t.strip()) < tx._PARAGRAPH for _, _, t in window)
+        ):
+            body_end = i
+            break
+    blocks = []
+    for i, (start, end, line) in enumerate(lines):
+        stripped = line.strip()
+        chrome = (
+            i >= body_end
+            or (counts[stripped] > 1 and len(stripped) >= 20 and i > first_prose)
+            or (shapes[i] and bool(tx._LINK_LINE.match(stripped)) and i > first_prose)
+            or bool(tx._RUN_TOGETHER.search(stripped.split(" ")[0]))
+            or bool(tx._LIST_ITEM.match(stripped))
+            or bool(tx._SLUG.match(stripped))
+        )
+        blocks.append((start, end, line, chrome))
+    return blocks
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_LINE_PIECES, max_size=14))
+def test_chrome_marks_as_before(lines: list[str]) -> None:
+    from routemap.text import mark_chrome
+
+    text = "\n".join(lines)
+    assert [(b.start, b.end, b.text, b.chrome) for b in mark_chrome(text)] == _mark_chrome_plain(
+        text
+    )
+
+
+def test_chrome_marks_on_seeds() -> None:
+    from routemap.text import mark_chrome
+
+    for text in _seed_texts():
+        assert [
+            (b.start, b.end, b.text, b.chrome) for b in mark_chrome(text)
+        ] == _mark_chrome_plain(text)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab.U S\t\n\u00a0\u2003\x1c")), max_size=40))
+def test_last_word_is_what_split_gives(text: str) -> None:
+    from routemap.text import _last_word
+
+    for end in range(len(text) + 1):
+        assert _last_word(text, end) == (text[:end].split() or [""])[-1]
