@@ -885,7 +885,7 @@ def _facts(candidate: ScanCandidate) -> _Facts:
             math.radians(candidate.lon),
             math.cos(phi),
         )
-        if len(_FACTS) > 200_000:
+        if len(_FACTS) > 50_000:
             _FACTS.clear()
         _FACTS[id(candidate)] = entry
     return entry
@@ -1121,6 +1121,8 @@ def _recognise(document: Document, gaz: Gazetteer) -> tuple[list[_Found], dict[s
         # keys' first words are none of them, which the memo says without the slicing.
         looks = worth.get(n)
         if looks is None:
+            if len(worth) > 50_000:
+                worth.clear()
             looks = worth[n] = keys[n].partition(" ")[0] in _WORTH_A_LOOK_FOLDED
         if looks and text[s : s + 11].split(" ", 1)[0].lower() in _WORTH_A_LOOK:
             matches.append((s, e, n))
@@ -1368,7 +1370,7 @@ def _point(lon: float, lat: float) -> Any:
         import shapely
 
         point = shapely.Point(lon, lat)
-        if len(_POINTS) > 50_000:
+        if len(_POINTS) > 20_000:
             _POINTS.clear()
         _POINTS[(lon, lat)] = point
     return point
@@ -1398,7 +1400,7 @@ def _focus_countries(
         if known is None or known[0] is not item.candidates:
             best = max(item.candidates, key=lambda c: c.prior)
             known = (item.candidates, best, _unambiguous_country(item.candidates, best))
-            if len(_FOCUS_FACTS) > 100_000:
+            if len(_FOCUS_FACTS) > 20_000:
                 _FOCUS_FACTS.clear()
             _FOCUS_FACTS[id(item.candidates)] = known
         _, best, unambiguous = known
