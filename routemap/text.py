@@ -192,16 +192,16 @@ def _only_in(language: str, other: str) -> frozenset[str]:
 
 
 _WORD = re.compile(r"[^\W\d_]+")
-# ASCII text's letters lowercased, everything else a blank (what _words does to it).
-_ASCII_LETTERS = bytes(
-    code + 32 if 65 <= code <= 90 else code if 97 <= code <= 122 else 32 for code in range(256)
-)
+# Lowercase ASCII letters and every byte of a longer UTF-8 sequence kept, other ASCII a
+# blank; and the characters beyond ASCII that _words blanks (not alphanumeric, or digits).
+_ASCII_LETTERS = bytes(code if 97 <= code <= 122 or code >= 128 else 32 for code in range(256))
+_NOT_A_LETTER_BEYOND_ASCII = re.compile(r"(?![\x00-\x7f])[\W\d]")
 
 
 @functools.cache
-def _only_in_ascii(language: str, other: str) -> frozenset[bytes]:
-    """``_only_in`` as bytes, for ASCII text (a word with other letters cannot occur)."""
-    return frozenset(word.encode() for word in _only_in(language, other) if word.isascii())
+def _only_in_bytes(language: str, other: str) -> frozenset[bytes]:
+    """``_only_in`` as UTF-8 bytes."""
+    return frozenset(word.encode() for word in _only_in(language, other))
 
 
 class _LettersOnly(dict[int, int]):
@@ -234,20 +234,17 @@ def detect_language(text: str) -> str | None:
     >>> detect_language("La policía incautó cocaína con destino al puerto del Callao.")
     'es'
     """
-    head = text[:4000]  # a few paragraphs settle it
-    if head.isascii():
-        # The same words as bytes: one table lowercases letters and blanks the rest.
-        words: list[str] | list[bytes] = head.encode("ascii").translate(_ASCII_LETTERS).split()
-        english_ascii, spanish_ascii = _only_in_ascii("en", "es"), _only_in_ascii("es", "en")
-        en = sum(map(english_ascii.__contains__, words))
-        es = sum(map(spanish_ascii.__contains__, words))
-    else:
-        words = _words(head)
-        english, spanish = _only_in("en", "es"), _only_in("es", "en")
-        en = sum(map(english.__contains__, words))
-        es = sum(map(spanish.__contains__, words))
+    # The words of _words, as UTF-8 bytes: what is not a letter outside ASCII becomes a
+    # blank first (most text has little of it), then one byte table blanks the rest.
+    lowered = text[:4000].lower()  # a few paragraphs settle it
+    if not lowered.isascii():
+        lowered = _NOT_A_LETTER_BEYOND_ASCII.sub(" ", lowered)
+    words = lowered.encode("utf-8", "surrogatepass").translate(_ASCII_LETTERS).split()
     if not words:
         return None
+    english, spanish = _only_in_bytes("en", "es"), _only_in_bytes("es", "en")
+    en = sum(map(english.__contains__, words))
+    es = sum(map(spanish.__contains__, words))
     if en == es == 0:
         return None
     return "en" if en >= es else "es"

@@ -5,7 +5,7 @@ text, match at offsets instead of slicing, or precheck before a search. Each is 
 here with the plain computation it replaced (kept below as the reference), at every word
 start of the seed articles and of generated text; so are the per-candidate scoring (one
 loop per name, local support counted in the proximity pass) and the language guess of
-ASCII text (read as bytes).
+text (read as bytes).
 """
 
 from __future__ import annotations
@@ -363,6 +363,20 @@ def test_ascii_language_guess(text: str) -> None:
     assert detect_language(text) == _detect_plain(text)
 
 
+_STOPWORDISH = st.sampled_from(
+    ["the", "The", "of", "and", "que", "más", "MÁS", "también", "está", "él", "sí", "y"]
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.one_of(_STOPWORDISH, st.text(max_size=6)), max_size=30))
+def test_language_guess_on_any_text(parts: list[str]) -> None:
+    text = "".join(parts)
+    assert detect_language(text) == _detect_plain(text)
+    spaced = " ".join(parts)
+    assert detect_language(spaced) == _detect_plain(spaced)
+
+
 def test_language_guess_examples() -> None:
     for text in [
         *_seed_texts(),
@@ -371,6 +385,10 @@ def test_language_guess_examples() -> None:
         "El puerto del Callao (Peru) and the ports of Spain",
         "1234 !!! ...",
         "",
+        # Digits beyond ASCII split words; other numerals and marks as _words says.
+        "the١ the٣the y١que que１ más２",
+        "the² the½ que¹ y and\u0301 the\u00a0the\u2003que “the” «que» the—que",
+        "İSTANBUL ΣΟΦΙΑ the MÁS QUE ﬁnal",
     ]:
         assert detect_language(text) == _detect_plain(text), text[:60]
         ascii_only = text.encode("ascii", "ignore").decode()
