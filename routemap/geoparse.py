@@ -434,13 +434,10 @@ def _in_long_capitalised_run(text: str, start: int, end: int, rev: str | None = 
     if text[start - 1 : start] in (" ", "\t"):
         if rev is None:
             rev = text[::-1]
-        # A run ends with a capitalised word: none in the last word, no run (most names
-        # follow a lowercase word, and the anchored search tries every position). The
-        # last word is read forwards in the reversed text.
+        # _RUN_BEFORE read backwards from the name (its leftmost match is the longest run
+        # of capitalised words ending there): one anchored match, no search.
         position = len(text) - start
-        last = _LAST_WORD_REVERSED.match(rev, position, position + 80)
-        if last and _RUN_CAPITAL.search(rev, last.start(1), last.end(1)):
-            before = _RUN_BEFORE.search(text[max(0, start - 80) : start])
+        before = _RUN_BEFORE_REVERSED.match(rev, position, position + 80)
     after = None
     if text[end : end + 1] in (" ", "\t"):
         after = _RUN_AFTER_AT.match(text, end, end + 80)
@@ -452,7 +449,7 @@ def _in_long_capitalised_run(text: str, start: int, end: int, rev: str | None = 
 
 
 _BLANK = re.compile(r"\s")  # what str.split() splits at
-_LAST_WORD_REVERSED = re.compile(r"\s*(\S+)")  # the last word before an offset, reversed
+_RUN_BEFORE_REVERSED = re.compile(r"(?:[ \t]+[\w'’-]*[A-ZÁÉÍÓÚÑ])+")
 _RUN_AFTER_AT = re.compile(rf"(?:[ \t]+{_CAPITALISED_WORD})+")  # _RUN_AFTER, for match(text, pos)
 
 
