@@ -418,6 +418,8 @@ def _all_caps_line(text: str, start: int) -> bool:
 
 
 _CAPITALISED_WORD = r"[A-ZÁÉÍÓÚÑ][\w'’-]*"
+# The forward patterns (_RUN_BEFORE, _PROPER_BEFORE, _TITLE_BEFORE) define what the
+# reversed ones read backwards from a name; tests compare the two.
 _RUN_BEFORE = re.compile(rf"(?:{_CAPITALISED_WORD}[ \t]+)+$")
 _RUN_CAPITAL = re.compile(r"[A-ZÁÉÍÓÚÑ]")
 _RUN_AFTER = re.compile(rf"^(?:[ \t]+{_CAPITALISED_WORD})+")
@@ -554,29 +556,29 @@ def _inside_proper_phrase(
         return False
     if rev is None:
         rev = text[::-1]
-    # The word, "of the" and the blank span three words at most (of the 60 characters
-    # before the name): search from there, and only when one of them holds a capital (the
-    # word found must start with one). The last three words are read in the reversed text.
-    position = len(text) - start
-    words = _THREE_WORDS_REVERSED.match(rev, position, position + 60)
-    if words is None or rev[position : words.end()].islower():
-        return False
-    before = _PROPER_BEFORE.search(text, len(text) - words.end(), start)
-    if before and before.group(1)[0].isupper():
-        word = _word_key(before.group(1))
-        word_end = before.end(1)
+    # _PROPER_BEFORE over the 60 characters before the name, read backwards: the blank,
+    # "of the", "'s" and the word (from its first letter, where the leftmost forward
+    # match starts) in one anchored match.
+    size = len(text)
+    before = _PROPER_BEFORE_REVERSED.match(rev, size - start, size - start + 60)
+    if before and before.group(1)[-1].isupper():
+        written = before.group(1)[::-1]
+        word = _word_key(written)
+        word_end = size - before.start(1)
         if (
             word_end not in place_ends
             and (not _is_cue_word(word) or word in {"port", "city", "ciudad"})
             and word not in _demonyms()
             and word not in _CONNECTORS
-            and not opens_sentence(before.start(1))
+            and not opens_sentence(word_end - len(written))
         ):
             return True
     return False
 
 
-_THREE_WORDS_REVERSED = re.compile(r"\s*\S+(?:\s+\S+){0,2}")
+_PROPER_BEFORE_REVERSED = re.compile(
+    r"[ \t]+(?:(?:fo|eht fo|ed|led|al ed)[ \t]+)?(?:s['’])?(\w*[^\W\d_])"
+)
 
 
 def _sentence_start(text: str, start: int) -> bool:
@@ -789,18 +791,18 @@ def _cue(
     window = folded[begin:start]
     kind = _cue_before(window)
     if kind is None:
-        before_raw = text[begin:start]
         # Only a text ending like a list (what _LIST_TAIL needs) loses a tail: otherwise
         # the same text would be asked again. Every cue word holds a stem of _CUE_STEMS,
-        # and what is left of the window is a part of it.
-        if before_raw.removesuffix(" ").endswith(_LIST_TAIL_ENDS) and _CUE_STEMS.search(window):
-            kind = _cue_before(fold_for_scan(_LIST_TAIL.sub("", before_raw)))
+        # and what is left of the window is a part of it. (The window without one
+        # trailing blank, read in place.)
+        last = start - 1 if start > begin and text[start - 1] == " " else start
+        if text.endswith(_LIST_TAIL_ENDS, begin, last) and _CUE_STEMS.search(window):
+            kind = _cue_before(fold_for_scan(_LIST_TAIL.sub("", text[begin:start])))
     if kind is not None:
         return kind
-    after = folded[end : end + 30]
-    if not _CUE_STEMS.search(after):
+    if not _CUE_STEMS.search(folded, end, end + 30):
         return None  # no cue word after the name: skip the patterns
-    after = _SPACES.sub(" ", after)
+    after = _SPACES.sub(" ", folded[end : end + 30])
     if _ANY_CUE_AFTER.search(after):
         for pattern, kind in _CUES_AFTER:
             if pattern.search(after):
@@ -809,12 +811,20 @@ def _cue(
 
 
 _SPACES = re.compile(r"\s+")
+# The words _CUES_BEFORE patterns end with (in folded text, and as written).
+_CUE_LAST_WORDS = frozenset(
+    """of the in de del la puerto puertos aeropuerto aeropuertos internacional region región
+    rio rios río ríos river rivers""".split()
+)
 
 
 def _cue_before(folded: str) -> PlaceKind | None:
     """The kind a cue word at the end of ``folded`` asks for. Every pattern starts a word
     and spans three words at most, blanks squeezed: only the last three words are read."""
-    tail = " ".join(folded.rsplit(None, 3)[-3:])
+    words = folded.rsplit(None, 3)
+    if not words or words[-1] not in _CUE_LAST_WORDS:
+        return None  # every pattern ends with one of these words
+    tail = " ".join(words[-3:])
     if _ANY_CUE_BEFORE.search(tail):
         for pattern, kind in _CUES_BEFORE:
             if pattern.search(tail):

@@ -36,6 +36,9 @@ _PIECES = st.sampled_from(
         "airport", "region", "río", "and", "y", ",", ".", "'s", "’s", "'", "’", "\"", "“",
         "«", "(", "O'Brien", "U.S.", "EE.UU.", "ex-judge", "2Lima", "_x", "—", "--", "é",
         "Ñandú", "cartel", "Sinaloa", "$5", "28", "José", "Juan", "Rodríguez", "\n", "…",
+        "seaport", "ports", "puertos", "aeropuerto", "internacional", "departamento",
+        "department", "provincia", "province", "state", "estado", "región", "regions",
+        "city", "town", "ciudad", "localidad", "in", "rivers", "ríos", "Río", "International",
     ]
 )  # fmt: skip
 _SEPARATORS = st.sampled_from(["", " ", "  ", "\t", " \t", "\n", " \n ", ", ", ". "])
@@ -475,3 +478,18 @@ def test_last_word_is_what_split_gives(text: str) -> None:
 
     for end in range(len(text) + 1):
         assert _last_word(text, end) == (text[:end].split() or [""])[-1]
+
+
+_CUE_PHRASES = """the port of|ports of the|seaport of|puerto de|puertos del|puerto de la|puerto|
+    airport of|airports in|aeropuerto|aeropuerto internacional|aeropuerto internacional de|
+    aeropuertos del|department of|regions of the|state of|provinces of|departamento de|
+    provincias del|estado de la|región|region de|región del|río|rivers|ríos|river|city of|
+    town of|ciudad de|localidad del|distrito de|poblado del""".split("|")
+
+
+def test_every_cue_before_is_found() -> None:
+    for phrase in _CUE_PHRASES:
+        for before in (f"Cocaine left the {phrase.strip()} ", f"{phrase.strip()}  ", phrase):
+            folded = fold_for_scan(before)
+            assert gp._cue_before(folded) is not None, before
+            assert gp._cue_before(folded) == _cue_before_plain(folded), before
