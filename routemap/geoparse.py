@@ -847,8 +847,9 @@ class _Found:
     # The kind most names of this one's list take ("Alberta, Manitoba, Ontario and …").
     list_kind: PlaceKind | None = None
     group: int = -1  # which list of names (siblings chained) this one belongs to
-    # The best-known reading's prior + fame among towns and regions, ports, airports.
-    leads: dict[PlaceKind, float] | None = None
+    # The best-known reading's prior + fame among towns and regions, ports, airports (by
+    # _NAMESAKE_GROUPS number).
+    leads: list[float] | None = None
     # Whether some candidate is of the kind the cue word asks for (set when scoring).
     cue_fits: bool | None = None
 
@@ -874,9 +875,11 @@ def _anchor(key: str, lat: float, lon: float, support: int = 1) -> _Anchor:
 
 
 #: Per candidate, what scoring reads again and again: the candidate itself (so a reused
-#: id is noticed), its name's quality, prior + fame, and its latitude and longitude in
-#: radians with cos(latitude). Keyed by id(): a ScanCandidate hashes all its fields.
-_Facts = tuple[ScanCandidate, float, float, float, float, float]
+#: id is noticed), its name's quality, prior + fame, its latitude and longitude in
+#: radians with cos(latitude), and its namesake group (see _NAMESAKE_GROUPS; -1 for
+#: none). Keyed by id(): a ScanCandidate hashes all its fields (and a PlaceKind hashes
+#: in Python, so the group is looked up once).
+_Facts = tuple[ScanCandidate, float, float, float, float, float, int]
 _FACTS: dict[int, _Facts] = {}
 
 
@@ -891,6 +894,7 @@ def _facts(candidate: ScanCandidate) -> _Facts:
             phi,
             math.radians(candidate.lon),
             math.cos(phi),
+            _NAMESAKE_GROUPS.get(candidate.kind, -1),
         )
         if len(_FACTS) > 50_000:
             _FACTS.clear()
@@ -909,7 +913,7 @@ def _near_and_support(
 ) -> tuple[float, int]:
     """The proximity of a candidate (see _proximity) and, when ``count_support``, its
     local support (see _namesake_pull): one pass over the anchors serves both."""
-    _, _, _, phi, lam, cos_phi = facts
+    _, _, _, phi, lam, cos_phi, _ = facts
     sin = math.sin
     near = listed = 2.0  # haversine terms lie in [0, 1]
     own, siblings = found.key, found.siblings
@@ -964,21 +968,22 @@ _NAMESAKE_KINDS = {
 }
 
 
+# The same groups numbered: towns and regions 0, ports 1, airports 2.
+_NAMESAKE_GROUPS = {kind: (0, 0, 1, 2)[number] for number, kind in enumerate(_NAMESAKE_KINDS)}
 _LOCAL_H = math.sin(LOCAL_KM / 12742.0) ** 2  # haversine term of LOCAL_KM
 
 
 def _namesake_gap(found: _Found, candidate: ScanCandidate) -> float:
     """How far the leading reading of the name (among readings of this one's kind
     group) is ahead of ``candidate`` by prior + fame."""
-    if found.leads is None:
-        leads: dict[PlaceKind, float] = {}
+    leads = found.leads
+    if leads is None:
+        leads = found.leads = [0.0, 0.0, 0.0]
         for c in found.candidates:
-            if c.kind in _NAMESAKE_KINDS:
-                group = _NAMESAKE_KINDS[c.kind][0]
-                leads[group] = max(leads.get(group, 0.0), c.prior + c.fame)
-        found.leads = leads
-    lead = found.leads.get(_NAMESAKE_KINDS[candidate.kind][0], 0.0)
-    return lead - candidate.prior - candidate.fame
+            group = _facts(c)[6]
+            if group >= 0:
+                leads[group] = max(leads[group], c.prior + c.fame)
+    return leads[_facts(candidate)[6]] - candidate.prior - candidate.fame
 
 
 def _pull_of(gap: float, support: int) -> float:
@@ -1022,7 +1027,7 @@ def _scores(
         if facts is None or facts[0] is not candidate:
             facts = _facts(candidate)
         kind = candidate.kind
-        pulled = kind in _NAMESAKE_KINDS and not allowed
+        pulled = facts[6] >= 0 and not allowed
         gap = _namesake_gap(found, candidate) if pulled else 0.0
         # The namesake pull needs the local support only past the gap: then the proximity
         # pass counts it too.
