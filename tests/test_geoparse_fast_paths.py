@@ -155,7 +155,9 @@ def _cue_plain(text: str, start: int, end: int, sentence_start: int) -> PlaceKin
     begin = max(sentence_start, start - 80)
     before_raw = text[begin:start]
     kind = _cue_before_plain(folded[begin:start])
-    if kind is None and gp._LIST_TAIL.search(before_raw):
+    # As before: the tail of a list goes when the window ends like one (_LIST_TAIL's "$"
+    # would also take one before a final line break: "Mr, \n").
+    if kind is None and before_raw.removesuffix(" ").endswith(gp._LIST_TAIL_ENDS):
         kind = _cue_before_plain(fold_for_scan(gp._LIST_TAIL.sub("", before_raw)))
     if kind is not None:
         return kind
@@ -238,6 +240,8 @@ def test_cue_examples() -> None:
         start = text.index(name)
         assert gp._cue(text, start, start + len(name), 0) is kind
         assert _cue_plain(text, start, start + len(name), 0) is kind
+    # A window ending in a line break keeps its list (as before these shortcuts).
+    assert gp._cue("regiónMr, \nMr", 11, 13, 0) is None
 
 
 # -- scoring --------------------------------------------------------------------------------
