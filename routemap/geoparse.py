@@ -973,17 +973,29 @@ _NAMESAKE_GROUPS = {kind: (0, 0, 1, 2)[number] for number, kind in enumerate(_NA
 _LOCAL_H = math.sin(LOCAL_KM / 12742.0) ** 2  # haversine term of LOCAL_KM
 
 
-def _namesake_gap(found: _Found, candidate: ScanCandidate) -> float:
+def _namesake_gap(found: _Found, candidate: ScanCandidate, group: int | None = None) -> float:
     """How far the leading reading of the name (among readings of this one's kind
-    group) is ahead of ``candidate`` by prior + fame."""
+    group) is ahead of ``candidate`` by prior + fame (``group``: the candidate's, when
+    the caller has it)."""
     leads = found.leads
     if leads is None:
         leads = found.leads = [0.0, 0.0, 0.0]
         for c in found.candidates:
-            group = _facts(c)[6]
-            if group >= 0:
-                leads[group] = max(leads[group], c.prior + c.fame)
-    return leads[_facts(candidate)[6]] - candidate.prior - candidate.fame
+            kind = c.kind  # the groups by identity, as _NAMESAKE_GROUPS numbers them
+            number = (
+                0
+                if kind is PlaceKind.CITY or kind is PlaceKind.REGION
+                else 1
+                if kind is PlaceKind.PORT
+                else 2
+                if kind is PlaceKind.AIRPORT
+                else -1
+            )
+            if number >= 0:
+                leads[number] = max(leads[number], c.prior + c.fame)
+    if group is None:
+        group = _facts(candidate)[6]
+    return leads[group] - candidate.prior - candidate.fame
 
 
 def _pull_of(gap: float, support: int) -> float:
@@ -1028,7 +1040,7 @@ def _scores(
             facts = _facts(candidate)
         kind = candidate.kind
         pulled = facts[6] >= 0 and not allowed
-        gap = _namesake_gap(found, candidate) if pulled else 0.0
+        gap = _namesake_gap(found, candidate, facts[6]) if pulled else 0.0
         # The namesake pull needs the local support only past the gap: then the proximity
         # pass counts it too.
         wants_support = pulled and gap > NAMESAKE_GAP
