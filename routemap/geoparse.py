@@ -902,17 +902,13 @@ def _facts(candidate: ScanCandidate) -> _Facts:
     return entry
 
 
-def _proximity(found: _Found, candidate: ScanCandidate, anchors: Sequence[_Anchor]) -> float:
-    """exp(-distance / scale) to the nearest other place the document names: the
-    haversine term is minimised first, so only two exponentials are taken."""
-    return _near_and_support(found, _facts(candidate), anchors, False)[0]
-
-
 def _near_and_support(
     found: _Found, facts: _Facts, anchors: Sequence[_Anchor], count_support: bool
 ) -> tuple[float, int]:
-    """The proximity of a candidate (see _proximity) and, when ``count_support``, its
-    local support (see _namesake_pull): one pass over the anchors serves both."""
+    """The proximity of a candidate, exp(-distance / scale) to the nearest other place the
+    document names (the haversine term is minimised first, so only two exponentials are
+    taken), and, when ``count_support``, its local support for the namesake pull (how
+    many distinct places lie within LOCAL_KM): one pass over the anchors serves both."""
     _, _, _, phi, lam, cos_phi, _ = facts
     sin = math.sin
     near = listed = 2.0  # haversine terms lie in [0, 1]
@@ -1002,13 +998,6 @@ def _pull_of(gap: float, support: int) -> float:
     if gap <= NAMESAKE_GAP or support >= LOCAL_SUPPORT:
         return 1.0
     return max(NAMESAKE_MIN_PULL, 1.0 - (gap - NAMESAKE_GAP) / NAMESAKE_SPAN)
-
-
-def _namesake_pull(found: _Found, candidate: ScanCandidate, anchors: Sequence[_Anchor]) -> float:
-    gap = _namesake_gap(found, candidate)
-    if gap <= NAMESAKE_GAP:
-        return 1.0
-    return _pull_of(gap, _near_and_support(found, _facts(candidate), anchors, True)[1])
 
 
 def _score(
