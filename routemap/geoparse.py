@@ -23,7 +23,7 @@ import math
 import re
 import threading
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Container, Iterable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
@@ -376,35 +376,46 @@ def _plausible(
     return tuple(kept)
 
 
-def _solid_names(
-    text: str,
-    matches: Sequence[tuple[int, int, int]],
-    matcher: _Matcher,
-    gaz: Gazetteer,
-    language: str,
-) -> list[tuple[int, int]]:
-    """Spans of notable places called by their own names and not common words."""
-    solid = []
+def _solid(number: int, matcher: _Matcher, gaz: Gazetteer, language: str) -> bool:
+    """Whether key ``number`` names a notable place by its own name, not a common word."""
+    if number in matcher.not_place_ids:
+        return False
+    key = matcher.keys[number]
+    if _zipf(key, language) >= 4.5:
+        return False
+    candidates = gaz._scan_candidates(key)
     known = matcher.solid
-    for start, end, number in matches:
-        if number in matcher.not_place_ids:
-            continue
-        key = matcher.keys[number]
-        if _zipf(key, language) >= 4.5:
-            continue
-        candidates = gaz._scan_candidates(key)
-        answer = known.get(key)
-        if answer is None or answer[0] is not candidates:
-            answer = (
-                candidates,
-                any(c.prior >= 0.6 and c.name_type is not NameType.ALTERNATE for c in candidates),
-            )
-            if len(known) > 100_000:
-                known.clear()
-            known[key] = answer
-        if answer[1]:
-            solid.append((start, end))
-    return solid
+    answer = known.get(key)
+    if answer is None or answer[0] is not candidates:
+        answer = (
+            candidates,
+            any(c.prior >= 0.6 and c.name_type is not NameType.ALTERNATE for c in candidates),
+        )
+        if len(known) > 100_000:
+            known.clear()
+        known[key] = answer
+    return answer[1]
+
+
+class _SolidEdges:
+    """The starts (or ends) of the solid names among a document's matches, as a container
+    that decides solidity only for the offsets asked about (the few neighbours
+    _inside_proper_phrase looks at), not for every match."""
+
+    __slots__ = ("_at", "_gaz", "_language", "_matcher", "_seen")
+
+    def __init__(self, at: dict[int, int], matcher: _Matcher, gaz: Gazetteer, language: str):
+        self._at, self._matcher, self._gaz, self._language = at, matcher, gaz, language
+        self._seen: dict[int, bool] = {}
+
+    def __contains__(self, offset: object) -> bool:
+        number = self._at.get(offset)  # type: ignore[call-overload]
+        if number is None:
+            return False
+        answer = self._seen.get(number)
+        if answer is None:
+            answer = self._seen[number] = _solid(number, self._matcher, self._gaz, self._language)
+        return answer
 
 
 def _line_at(text: str, start: int) -> str:
@@ -419,31 +430,41 @@ def _all_caps_line(text: str, start: int) -> bool:
 
 
 _CAPITALISED_WORD = r"[A-ZÁÉÍÓÚÑ][\w'’-]*"
+# The forward patterns (_RUN_BEFORE, _PROPER_BEFORE, _TITLE_BEFORE) define what the
+# reversed ones read backwards from a name; tests compare the two.
 _RUN_BEFORE = re.compile(rf"(?:{_CAPITALISED_WORD}[ \t]+)+$")
 _RUN_CAPITAL = re.compile(r"[A-ZÁÉÍÓÚÑ]")
 _RUN_AFTER = re.compile(rf"^(?:[ \t]+{_CAPITALISED_WORD})+")
 
 
-def _in_long_capitalised_run(text: str, start: int, end: int) -> bool:
-    """True inside three or more capitalised words in a row outside a headline."""
-    if len(text[start:end].split()) != 1:
+def _in_long_capitalised_run(text: str, start: int, end: int, rev: str | None = None) -> bool:
+    """True inside three or more capitalised words in a row outside a headline
+    (``rev``: ``text[::-1]``, when the caller has it)."""
+    if _BLANK.search(text, start, end):
         return False  # only a one-word name is read as part of a longer one
     # Every pattern anchored at the name's start needs a blank right before it: checking
     # that character first skips the search for most names.
     before = None
     if text[start - 1 : start] in (" ", "\t"):
-        window = text[max(0, start - 80) : start]
-        # A run ends with a capitalised word: none in the last word, no run (most names
-        # follow a lowercase word, and the anchored search tries every position).
-        last = window.rstrip(" \t").rsplit(None, 1)
-        if last and _RUN_CAPITAL.search(last[-1]):
-            before = _RUN_BEFORE.search(window)
-    after = _RUN_AFTER.match(text[end : end + 80])
+        if rev is None:
+            rev = text[::-1]
+        # _RUN_BEFORE read backwards from the name (its leftmost match is the longest run
+        # of capitalised words ending there): one anchored match, no search.
+        position = len(text) - start
+        before = _RUN_BEFORE_REVERSED.match(rev, position, position + 80)
+    after = None
+    if text[end : end + 1] in (" ", "\t"):
+        after = _RUN_AFTER_AT.match(text, end, end + 80)
     words_before = len(before.group().split()) if before else 0
     if before and _sentence_start(text, start - len(before.group())):
         words_before -= 1  # the first word of a sentence is capitalised anyway
     words_after = len(after.group().split()) if after else 0
     return words_before + words_after >= 2
+
+
+_BLANK = re.compile(r"\s")  # what str.split() splits at
+_RUN_BEFORE_REVERSED = re.compile(r"(?:[ \t]+[\w'’-]*[A-ZÁÉÍÓÚÑ])+")
+_RUN_AFTER_AT = re.compile(rf"(?:[ \t]+{_CAPITALISED_WORD})+")  # _RUN_AFTER, for match(text, pos)
 
 
 _LEADING_WORDS = re.compile(
@@ -460,19 +481,19 @@ def _drop_leading_word(
     """Leave out a leading article or connector that only happens to start a longer name:
     "el [Callao]", "de [La Paz]", and "[Perú]" rather than the Mexican town "El Perú"
     when the sentence-initial "El" is the article."""
-    head = _LEADING_WORDS.match(text[start:end])
-    if not head or head.end() >= end - start:
+    head = _LEADING_WORDS.match(text, start, end)
+    if not head or head.end() >= end:
         return start, key
     rest = key[len(_word_key(head.group())) :].strip()
     if rest not in matcher.index:
         return start, key
     if head.group()[0].islower():
-        return start + head.end(), rest
+        return head.end(), rest
     if not _sentence_start(text, start):
         return start, key  # "El Estrecho" mid-sentence: the article is part of the name
     longer = max((c.prior for c in gaz._scan_candidates(key)), default=0.0)
     shorter = max((c.prior for c in gaz._scan_candidates(rest)), default=0.0)
-    return (start + head.end(), rest) if shorter > longer + 0.1 else (start, key)
+    return (head.end(), rest) if shorter > longer + 0.1 else (start, key)
 
 
 _AIRPORT_TAIL = re.compile(r"\s+(?:international\s+)?airport$")
@@ -482,6 +503,8 @@ def _drop_airport_word(text: str, end: int, key: str, matcher: _Matcher) -> tupl
     """The place name alone in "El Dorado airport", "Cairo airport", with "airport" left as
     the cue word after it (an airport's own name, "Jorge Chávez International Airport",
     is capitalised and kept whole)."""
+    if not text.startswith("airport", end - 7):
+        return end, key  # the pattern ends with the word (lowercase)
     tail = _AIRPORT_TAIL.search(text[max(0, end - 30) : end])
     if tail is None or not tail.group().strip().islower():
         return end, key
@@ -518,44 +541,56 @@ def _inside_proper_phrase(
     text: str,
     start: int,
     end: int,
-    place_starts: frozenset[int] | set[int],
-    place_ends: frozenset[int] | set[int],
+    place_starts: Container[int],
+    place_ends: Container[int],
+    rev: str | None = None,
+    opens_sentence: Callable[[int], bool] | None = None,
 ) -> bool:
     """True when capitalised non-place words touch the name ("Drug Enforcement Police",
     "Palace of Justice", "Ministry of the Interior", "Juan Lima"): it is part of another
     name. Neighbours that are notable places themselves (starting at one of
-    ``place_starts``, ending at one of ``place_ends``) do not count."""
-    after = _PROPER_AFTER.match(text[end : end + 40])
+    ``place_starts``, ending at one of ``place_ends``) do not count. ``rev`` is
+    ``text[::-1]`` and ``opens_sentence`` a memo of ``_sentence_start`` on ``text``, when
+    the caller has them."""
+    after = _PROPER_AFTER.match(text, end, end + 40) if text[end : end + 1] in (" ", "\t") else None
     if after and after.group(1)[0].isupper():
         word = _word_key(after.group(1))
         if (
-            end + after.start(1) not in place_starts
+            after.start(1) not in place_starts
             and not _is_cue_word(word)
             and word not in _demonyms()
             and word not in _CONNECTORS
         ):
             return True
-    if _sentence_start(text, start) or text[start - 1 : start] not in (" ", "\t"):
+    if opens_sentence is None:
+        opens_sentence = functools.partial(_sentence_start, text)
+    if text[start - 1 : start] not in (" ", "\t") or opens_sentence(start):
         return False
-    window = text[max(0, start - 60) : start]
-    # The word, "of the" and the blank span three words at most: search from there, and
-    # only when one of them holds a capital (the word found must start with one).
-    tail = _tail_start(window, 3)
-    if window[tail:].islower():
-        return False
-    before = _PROPER_BEFORE.search(window, tail)
-    if before and before.group(1)[0].isupper():
-        word = _word_key(before.group(1))
-        word_end = start - len(window) + before.end(1)
+    if rev is None:
+        rev = text[::-1]
+    # _PROPER_BEFORE over the 60 characters before the name, read backwards: the blank,
+    # "of the", "'s" and the word (from its first letter, where the leftmost forward
+    # match starts) in one anchored match.
+    size = len(text)
+    before = _PROPER_BEFORE_REVERSED.match(rev, size - start, size - start + 60)
+    if before and before.group(1)[-1].isupper():
+        written = before.group(1)[::-1]
+        word = _word_key(written)
+        word_end = size - before.start(1)
         if (
             word_end not in place_ends
             and (not _is_cue_word(word) or word in {"port", "city", "ciudad"})
             and word not in _demonyms()
             and word not in _CONNECTORS
-            and not _sentence_start(text, word_end - len(before.group(1)))
+            and not opens_sentence(word_end - len(written))
         ):
             return True
     return False
+
+
+_PROPER_BEFORE_REVERSED = re.compile(
+    r"[ \t]+(?:(?:fo|eht fo|ed|led|al ed)[ \t]+)?(?:s['’])?(\w*[^\W\d_])"
+)
 
 
 def _sentence_start(text: str, start: int) -> bool:
@@ -575,6 +610,11 @@ _GENERIC_TAIL = frozenset(
 )
 _CUE_NOUNS = "provincia departamento estado ciudad region región province department state city"
 _WORTH_A_LOOK = _LEADING_LOWER | {"de", "del", "en", "y", "and", "of"} | set(_CUE_NOUNS.split())
+# The same words folded, and by matcher (id) and key number whether a key's first word is
+# one of them. None is longer than ten letters but three that cannot be found anyway in the
+# eleven characters _recognise reads ("internacional"): one found is followed by a blank.
+_WORTH_A_LOOK_FOLDED = frozenset(scan_key(word) for word in _WORTH_A_LOOK)
+_WORTH_A_LOOK_BY_NUMBER: dict[int, dict[int, bool]] = {}
 
 
 _LETTERS = re.compile(r"[^\W\d_]+")
@@ -643,19 +683,34 @@ def _title_case_line(line: str) -> bool:
 _MONEY_OR_DATE = re.compile(r"\s*(?:\$|\d)")
 
 
-def _organisation_context(text: str, start: int, end: int) -> bool:
-    """True when the name sits inside an organisation's or newspaper's name."""
-    after = _next_word(text, end)
-    if _word_key(after) in _ORG_AFTER and text[end : end + 1] in (" ", "\t", "\n", "-"):
+def _organisation_context(text: str, start: int, end: int, rev: str | None = None) -> bool:
+    """True when the name sits inside an organisation's or newspaper's name (``rev``:
+    ``text[::-1]``, when the caller has it, to read the words before the name)."""
+    after_match = _WORD_AFTER_AT.match(text, end, end + 40)
+    after = after_match.group(1) if after_match else ""
+    after_key = _word_key(after)
+    if after_key in _ORG_AFTER and text[end : end + 1] in (" ", "\t", "\n", "-"):
         return True  # "Sinaloa cartel", not "… and Alexandria, police said"
-    if after[:1].isupper() and _word_key(after) in _ORG_AFTER_CAPITALISED:
+    if after[:1].isupper() and after_key in _ORG_AFTER_CAPITALISED:
         return True  # "United States Department of Agriculture", not "La Paz department"
-    if _MONEY_OR_DATE.match(text[end : end + 3]):
+    if _MONEY_OR_DATE.match(text, end, end + 3):
         return True  # "US$460", "August 28": a currency or a date, not a place
+    if rev is None:
+        rev = text[::-1]
+    size = len(text)
     # Walk left over capitalised words and connectors: "Policía Nacional del Perú".
     position = start
     for _ in range(5):
-        word = _previous_word(text, position)
+        # The word before `position`, read forwards in the reversed text (what
+        # _previous_word finds by walking back); the rare windows it leaves (a line break
+        # or no word before) go to _previous_word itself.
+        back = _PREVIOUS_WORD_REVERSED.match(rev, size - position, size - position + 40)
+        if back is not None:
+            word = back.group(1)[::-1]
+            word_start = size - back.end(1)
+        else:
+            word = _previous_word(text, position)
+            word_start = text.rfind(word, 0, position) if word else -1
         if not word:
             return False
         key = _word_key(word)
@@ -663,8 +718,15 @@ def _organisation_context(text: str, start: int, end: int) -> bool:
             return True
         if not (word[0].isupper() or key in _CONNECTORS):
             return False
-        position = text.rfind(word, 0, position)
+        position = word_start
     return False
+
+
+# The last word before an offset (see _previous_word), matched in the reversed text: blanks
+# and punctuation on the same line, then the word's trailing apostrophes and dots, one word
+# character and the rest of the word.
+_PREVIOUS_WORD_REVERSED = re.compile(r"[^\w\n]*?(['’.]*\w[\w'’.]*)")
+_WORD_AFTER_AT = re.compile(r"[^\w\n]*([\w'’]+)")  # _WORD_AFTER, for match(text, pos)
 
 
 _BLANK_OR_QUOTE = frozenset(" \t\"'“‘«")
@@ -685,15 +747,27 @@ def _tail_start(window: str, words: int) -> int:
     return window.index(parts[1], len(parts[0]))
 
 
-def _person_or_ship(text: str, start: int) -> bool:
-    """True after a title or a ship word: "Judge Lima", "el buque Santa Rosa"."""
+def _person_or_ship(text: str, start: int, rev: str | None = None) -> bool:
+    """True after a title or a ship word: "Judge Lima", "el buque Santa Rosa"
+    (``rev``: ``text[::-1]``, when the caller has it)."""
     if text[start - 1 : start] not in _BLANK_OR_QUOTE:
         return False
-    window = text[max(0, start - 40) : start]
-    # The title is the last word, or the one before a lone quote: a match cannot start
-    # further left, so the search starts there rather than at every position.
-    previous = _TITLE_BEFORE.search(window, _tail_start(window, 2))
-    return previous is not None and _word_key(previous.group(1)) in _PERSON_OR_SHIP_BEFORE
+    if rev is None:
+        rev = text[::-1]
+    # _TITLE_BEFORE read backwards: an optional quote, blanks, an optional dot and the
+    # run of word characters before them; the title is that run from its first letter
+    # (where the leftmost match of the forward pattern starts).
+    position = len(text) - start
+    run = _TITLE_REVERSED.match(rev, position, position + 40)
+    if run is None:
+        return False
+    word = run.group(1)[::-1]
+    letter = _A_LETTER.search(word)
+    return letter is not None and _word_key(word[letter.start() :]) in _PERSON_OR_SHIP_BEFORE
+
+
+_TITLE_REVERSED = re.compile(r"[\"'“‘«]?[ \t]+\.?([\w'’]+)")
+_A_LETTER = re.compile(r"[^\W\d_]")
 
 
 _CUE_WORDS = frozenset(
@@ -726,16 +800,20 @@ def _cue(
     if folded is None:
         folded = fold_for_scan(text)
     begin = max(sentence_start, start - 80)
-    if not _CUE_STEMS.search(folded, begin, end + 30):
-        return None  # no cue word anywhere near: skip the patterns
-    before_raw = text[begin:start]
-    kind = _cue_before(folded[begin:start])
-    if kind is None and before_raw.removesuffix(" ").endswith(_LIST_TAIL_ENDS):
+    window = folded[begin:start]
+    kind = _cue_before(window)
+    if kind is None:
         # Only a text ending like a list (what _LIST_TAIL needs) loses a tail: otherwise
-        # the same text would be asked again.
-        kind = _cue_before(fold_for_scan(_LIST_TAIL.sub("", before_raw)))
+        # the same text would be asked again. Every cue word holds a stem of _CUE_STEMS,
+        # and what is left of the window is a part of it. (The window without one
+        # trailing blank, read in place.)
+        last = start - 1 if start > begin and text[start - 1] == " " else start
+        if text.endswith(_LIST_TAIL_ENDS, begin, last) and _CUE_STEMS.search(window):
+            kind = _cue_before(fold_for_scan(_LIST_TAIL.sub("", text[begin:start])))
     if kind is not None:
         return kind
+    if not _CUE_STEMS.search(folded, end, end + 30):
+        return None  # no cue word after the name: skip the patterns
     after = _SPACES.sub(" ", folded[end : end + 30])
     if _ANY_CUE_AFTER.search(after):
         for pattern, kind in _CUES_AFTER:
@@ -745,13 +823,23 @@ def _cue(
 
 
 _SPACES = re.compile(r"\s+")
+# The words _CUES_BEFORE patterns end with (in folded text, and as written).
+_CUE_LAST_WORDS = frozenset(
+    """of the in de del la puerto puertos aeropuerto aeropuertos internacional region región
+    rio rios río ríos river rivers""".split()
+)
 
 
 def _cue_before(folded: str) -> PlaceKind | None:
-    squeezed = _SPACES.sub(" ", folded)
-    if _ANY_CUE_BEFORE.search(squeezed):
+    """The kind a cue word at the end of ``folded`` asks for. Every pattern starts a word
+    and spans three words at most, blanks squeezed: only the last three words are read."""
+    words = folded.rsplit(None, 3)
+    if not words or words[-1] not in _CUE_LAST_WORDS:
+        return None  # every pattern ends with one of these words
+    tail = " ".join(words[-3:])
+    if _ANY_CUE_BEFORE.search(tail):
         for pattern, kind in _CUES_BEFORE:
-            if pattern.search(squeezed):
+            if pattern.search(tail):
                 return kind
     return None
 
@@ -771,8 +859,11 @@ class _Found:
     # The kind most names of this one's list take ("Alberta, Manitoba, Ontario and …").
     list_kind: PlaceKind | None = None
     group: int = -1  # which list of names (siblings chained) this one belongs to
-    # The best-known reading's prior + fame among towns and regions, ports, airports.
-    leads: dict[PlaceKind, float] | None = None
+    # The best-known reading's prior + fame among towns and regions, ports, airports (by
+    # _NAMESAKE_GROUPS number).
+    leads: list[float] | None = None
+    # Whether some candidate is of the kind the cue word asks for (set when scoring).
+    cue_fits: bool | None = None
 
 
 # How a candidate's score mixes its size and kind (prior), the countries the document is
@@ -795,16 +886,49 @@ def _anchor(key: str, lat: float, lon: float, support: int = 1) -> _Anchor:
     return (key, phi, math.radians(lon), math.cos(phi), support)
 
 
-def _proximity(found: _Found, candidate: ScanCandidate, anchors: Sequence[_Anchor]) -> float:
-    """exp(-distance / scale) to the nearest other place the document names: the
-    haversine term is minimised first, so only two exponentials are taken."""
-    phi = math.radians(candidate.lat)
-    lam = math.radians(candidate.lon)
-    cos_phi = math.cos(phi)
+#: Per candidate, what scoring reads again and again: the candidate itself (so a reused
+#: id is noticed), its name's quality, prior + fame, its latitude and longitude in
+#: radians with cos(latitude), and its namesake group (see _NAMESAKE_GROUPS; -1 for
+#: none). Keyed by id(): a ScanCandidate hashes all its fields (and a PlaceKind hashes
+#: in Python, so the group is looked up once).
+_Facts = tuple[ScanCandidate, float, float, float, float, float, int]
+_FACTS: dict[int, _Facts] = {}
+
+
+def _facts(candidate: ScanCandidate) -> _Facts:
+    entry = _FACTS.get(id(candidate))
+    if entry is None or entry[0] is not candidate:
+        phi = math.radians(candidate.lat)
+        entry = (
+            candidate,
+            candidate.name_type.quality,
+            candidate.prior + candidate.fame,
+            phi,
+            math.radians(candidate.lon),
+            math.cos(phi),
+            _NAMESAKE_GROUPS.get(candidate.kind, -1),
+        )
+        if len(_FACTS) > 50_000:
+            _FACTS.clear()
+        _FACTS[id(candidate)] = entry
+    return entry
+
+
+def _near_and_support(
+    found: _Found, facts: _Facts, anchors: Sequence[_Anchor], count_support: bool
+) -> tuple[float, int]:
+    """The proximity of a candidate, exp(-distance / scale) to the nearest other place the
+    document names (the haversine term is minimised first, so only two exponentials are
+    taken), and, when ``count_support``, its local support for the namesake pull (how
+    many distinct places lie within LOCAL_KM): one pass over the anchors serves both."""
+    _, _, _, phi, lam, cos_phi, _ = facts
     sin = math.sin
     near = listed = 2.0  # haversine terms lie in [0, 1]
     own, siblings = found.key, found.siblings
-    for key, phi2, lam2, cos_phi2, _ in anchors:
+    limit = _LOCAL_H
+    points: list[tuple[float, float]] = []
+    support = 0
+    for key, phi2, lam2, cos_phi2, weight in anchors:
         if key == own:
             continue
         h = sin((phi2 - phi) / 2) ** 2 + cos_phi * cos_phi2 * sin((lam2 - lam) / 2) ** 2
@@ -814,12 +938,23 @@ def _proximity(found: _Found, candidate: ScanCandidate, anchors: Sequence[_Ancho
                 listed = h
         elif h < near:
             near = h
+        # Distinct places near the namesake: "Washington" and "District of Columbia" are one.
+        if (
+            count_support
+            and h <= limit
+            and all(
+                abs(phi2 - other_phi) + abs(lam2 - other_lam) * cos_phi2 > 0.005
+                for other_phi, other_lam in points
+            )
+        ):
+            points.append((phi2, lam2))
+            support += weight
     proximity = 0.0
     for h, scale in ((near, NEAR_SCALE_KM), (listed, SIBLING_SCALE_KM)):
         if h <= 1.0:
             distance = 12742.0 * math.asin(min(1.0, math.sqrt(h)))
             proximity = max(proximity, math.exp(-distance / scale))
-    return proximity
+    return proximity, support
 
 
 # How far the document's countries and places may pull an obscure namesake away from
@@ -841,35 +976,38 @@ _NAMESAKE_KINDS = {
 }
 
 
-def _namesake_pull(found: _Found, candidate: ScanCandidate, anchors: Sequence[_Anchor]) -> float:
-    if found.leads is None:
-        leads: dict[PlaceKind, float] = {}
+# The same groups numbered: towns and regions 0, ports 1, airports 2.
+_NAMESAKE_GROUPS = {kind: (0, 0, 1, 2)[number] for number, kind in enumerate(_NAMESAKE_KINDS)}
+_LOCAL_H = math.sin(LOCAL_KM / 12742.0) ** 2  # haversine term of LOCAL_KM
+
+
+def _namesake_gap(found: _Found, candidate: ScanCandidate, group: int | None = None) -> float:
+    """How far the leading reading of the name (among readings of this one's kind
+    group) is ahead of ``candidate`` by prior + fame (``group``: the candidate's, when
+    the caller has it)."""
+    leads = found.leads
+    if leads is None:
+        leads = found.leads = [0.0, 0.0, 0.0]
         for c in found.candidates:
-            if c.kind in _NAMESAKE_KINDS:
-                group = _NAMESAKE_KINDS[c.kind][0]
-                leads[group] = max(leads.get(group, 0.0), c.prior + c.fame)
-        found.leads = leads
-    lead = found.leads.get(_NAMESAKE_KINDS[candidate.kind][0], 0.0)
-    gap = lead - candidate.prior - candidate.fame
-    if gap <= NAMESAKE_GAP:
-        return 1.0
-    phi, lam = math.radians(candidate.lat), math.radians(candidate.lon)
-    cos_phi = math.cos(phi)
-    limit = math.sin(LOCAL_KM / 12742.0) ** 2  # haversine term of LOCAL_KM
-    # Distinct places near the namesake: "Washington" and "District of Columbia" are one.
-    near: list[tuple[float, float]] = []
-    support = 0
-    for key, phi2, lam2, cos_phi2, weight in anchors:
-        if key == found.key:
-            continue
-        h = math.sin((phi2 - phi) / 2) ** 2 + cos_phi * cos_phi2 * math.sin((lam2 - lam) / 2) ** 2
-        if h <= limit and all(
-            abs(phi2 - other_phi) + abs(lam2 - other_lam) * cos_phi2 > 0.005
-            for other_phi, other_lam in near
-        ):
-            near.append((phi2, lam2))
-            support += weight
-    if support >= LOCAL_SUPPORT:
+            kind = c.kind  # the groups by identity, as _NAMESAKE_GROUPS numbers them
+            number = (
+                0
+                if kind is PlaceKind.CITY or kind is PlaceKind.REGION
+                else 1
+                if kind is PlaceKind.PORT
+                else 2
+                if kind is PlaceKind.AIRPORT
+                else -1
+            )
+            if number >= 0:
+                leads[number] = max(leads[number], c.prior + c.fame)
+    if group is None:
+        group = _facts(candidate)[6]
+    return leads[group] - candidate.prior - candidate.fame
+
+
+def _pull_of(gap: float, support: int) -> float:
+    if gap <= NAMESAKE_GAP or support >= LOCAL_SUPPORT:
         return 1.0
     return max(NAMESAKE_MIN_PULL, 1.0 - (gap - NAMESAKE_GAP) / NAMESAKE_SPAN)
 
@@ -880,30 +1018,71 @@ def _score(
     countries: dict[str, float],
     anchors: Sequence[_Anchor],
 ) -> float:
-    quality = candidate.name_type.quality
-    if candidate.country is None:
-        # Continents and macro-regions belong to no country and sit near nothing: neutral.
-        focus = proximity = 1.0
-    else:
-        focus = countries.get(candidate.country, 0.0)
-        if candidate.kind is PlaceKind.COUNTRY:
-            # Naming a country makes it a subject of the story, however briefly.
-            focus = max(focus, COUNTRY_MIN_FOCUS)
-            proximity = focus
+    return _scores(found, (candidate,), countries, anchors)[0]
+
+
+def _scores(
+    found: _Found,
+    candidates: Sequence[ScanCandidate],
+    countries: dict[str, float],
+    anchors: Sequence[_Anchor],
+) -> list[float]:
+    """The score of each candidate of ``found``: its size and kind (prior), the document's
+    focus on its country, its nearness to the ``anchors``, penalties for a qualifier, a
+    list's kind and a cue word it does not fit."""
+    allowed, list_kind, cue = found.allowed, found.list_kind, found.cue
+    if cue is not None and found.cue_fits is None:
+        found.cue_fits = any(c.kind is cue for c in found.candidates)
+    cue_fits = cue is not None and found.cue_fits
+    scores = []
+    for candidate in candidates:
+        facts = _FACTS.get(id(candidate))
+        if facts is None or facts[0] is not candidate:
+            facts = _facts(candidate)
+        kind = candidate.kind
+        pulled = facts[6] >= 0 and not allowed
+        gap = _namesake_gap(found, candidate, facts[6]) if pulled else 0.0
+        # The namesake pull needs the local support only past the gap: then the proximity
+        # pass counts it too.
+        wants_support = pulled and gap > NAMESAKE_GAP
+        support = -1
+        if candidate.country is None:
+            # Continents and macro-regions belong to no country and sit near nothing.
+            focus = proximity = 1.0
         else:
-            proximity = _proximity(found, candidate, anchors) if anchors else 0.0
-    if candidate.kind in _NAMESAKE_KINDS and not found.allowed:
-        pull = _namesake_pull(found, candidate, anchors)
-        focus, proximity = focus * pull, proximity * pull
-    prior = candidate.prior + candidate.fame
-    score = quality * (W_PRIOR * prior + W_FOCUS * focus + W_NEAR * proximity)
-    if found.allowed and candidate.pk not in found.allowed:
-        score *= QUALIFIER_PENALTY  # "Athens, Greece" is not Athens, Georgia
-    if found.list_kind is not None and candidate.kind is not found.list_kind:
-        score *= LIST_KIND_PENALTY  # a list of states: "Colorado, Georgia, Idaho"
-    if found.cue is not None and any(c.kind is found.cue for c in found.candidates):
-        score *= 1.0 if candidate.kind is found.cue else 0.35
-    return score
+            focus = countries.get(candidate.country, 0.0)
+            if kind is PlaceKind.COUNTRY:
+                # Naming a country makes it a subject of the story, however briefly.
+                focus = max(focus, COUNTRY_MIN_FOCUS)
+                proximity = focus
+            elif anchors:
+                proximity, support = _near_and_support(found, facts, anchors, wants_support)
+            else:
+                proximity = 0.0
+        if pulled:
+            if wants_support and support < 0:
+                support = _near_and_support(found, facts, anchors, True)[1]
+            pull = _pull_of(gap, support)
+            focus, proximity = focus * pull, proximity * pull
+        score = facts[1] * (W_PRIOR * facts[2] + W_FOCUS * focus + W_NEAR * proximity)
+        if allowed and candidate.pk not in allowed:
+            score *= QUALIFIER_PENALTY  # "Athens, Greece" is not Athens, Georgia
+        if list_kind is not None and kind is not list_kind:
+            score *= LIST_KIND_PENALTY  # a list of states: "Colorado, Georgia, Idaho"
+        if cue_fits:
+            score *= 1.0 if kind is cue else 0.35
+        scores.append(score)
+    return scores
+
+
+def _likeliest(
+    found: _Found, countries: dict[str, float], anchors: Sequence[_Anchor] = ()
+) -> ScanCandidate:
+    """The best-scoring candidate (the first of equals, as ``max`` picks)."""
+    if len(found.candidates) == 1:
+        return found.candidates[0]
+    scores = _scores(found, found.candidates, countries, anchors)
+    return found.candidates[scores.index(max(scores))]
 
 
 def geoparse(doc_or_text: Document | str, *, gazetteer: Gazetteer | None = None) -> list[Mention]:
@@ -951,18 +1130,27 @@ def _recognise(document: Document, gaz: Gazetteer) -> tuple[list[_Found], dict[s
     # Most raw matches are lowercase words that are also towns somewhere ("from", "drug"):
     # only capitalised ones, leading articles ("el Callao") and demonyms are worth a look.
     folded = fold_for_scan(text)
+    rev = text[::-1]  # read backwards from a name by forward matches (one copy per text)
     keys, not_place_ids, org_countries = (
         matcher.keys,
         matcher.not_place_ids,
         _organisation_countries(),
     )
-    matches = [
-        (s, e, n)
-        for s, e, n in matcher.find(text, folded)
-        if text[s].isupper()
-        or n in not_place_ids
-        or text[s : s + 11].split(" ", 1)[0].lower() in _WORTH_A_LOOK
-    ]
+    worth = _WORTH_A_LOOK_BY_NUMBER.setdefault(id(matcher), {})
+    matches = []
+    for s, e, n in matcher.find(text, folded):
+        if text[s].isupper() or n in not_place_ids:
+            matches.append((s, e, n))
+            continue
+        # A word of _WORTH_A_LOOK written here is the key's whole first word, folded: most
+        # keys' first words are none of them, which the memo says without the slicing.
+        looks = worth.get(n)
+        if looks is None:
+            if len(worth) > 50_000:
+                worth.clear()
+            looks = worth[n] = keys[n].partition(" ")[0] in _WORTH_A_LOOK_FOLDED
+        if looks and text[s : s + 11].split(" ", 1)[0].lower() in _WORTH_A_LOOK:
+            matches.append((s, e, n))
     # _in_title_case_line once per line: it is asked up to three times per name.
     title_lines: dict[int, bool] = {}
 
@@ -985,14 +1173,14 @@ def _recognise(document: Document, gaz: Gazetteer) -> tuple[list[_Found], dict[s
     proper_here = {
         keys[n]
         for s, e, n in matches
-        if text[s : s + 1].isupper()
+        if text[s].isupper()
+        and not _BLANK_CAPITAL.match(text, e, e + 3)
         and not opens_sentence(s)
         and not in_title_case_line(s)
-        and not _BLANK_CAPITAL.match(text[e : e + 3])
     }
-    solid = _solid_names(text, matches, matcher, gaz, language)
-    solid_starts = {s for s, _ in solid}
-    solid_ends = {e for _, e in solid}
+    # Matches do not overlap: one starts and one ends at an offset at most.
+    solid_starts = _SolidEdges({s: n for s, _, n in matches}, matcher, gaz, language)
+    solid_ends = _SolidEdges({e: n for _, e, n in matches}, matcher, gaz, language)
     names_of_people: set[str] = set()
     # Document.sentence_index and Document.in_chrome, answered from arrays built once.
     sentence_starts = [begin for begin, _ in document.sentences]
@@ -1002,14 +1190,16 @@ def _recognise(document: Document, gaz: Gazetteer) -> tuple[list[_Found], dict[s
         surface = text[start:end]
         if surface.isupper() and len(surface) <= 3 and _all_caps_line(text, start):
             continue  # "WORK WITH US": a pronoun in a shouted line
-        if not in_title_case_line(start) and _in_long_capitalised_run(text, start, end):
+        if not in_title_case_line(start) and _in_long_capitalised_run(text, start, end, rev):
             names_of_people.add(key)
             continue  # "José Juan Rodríguez Juárez", "Mauricio López Bonilla": a name
         end = _with_abbreviation_dot(text, end)
         if number not in not_place_ids:
+            written = key
             start, key = _drop_leading_word(text, start, end, key, matcher, gaz)
             end, key = _drop_airport_word(text, end, key, matcher)
-            number = matcher.index[key]
+            if key is not written:
+                number = matcher.index[key]
         surface = text[start:end]
         if number in not_place_ids:
             if key in demonyms:
@@ -1040,15 +1230,18 @@ def _recognise(document: Document, gaz: Gazetteer) -> tuple[list[_Found], dict[s
         if not candidates or key in _ORG_BEFORE:
             continue  # "La Armada de Colombia": the word is an institution's
         top = plausible[2]
-        if _organisation_context(text, start, end):
+        if _organisation_context(text, start, end, rev):
             best = max(candidates, key=lambda c: c.prior)
             if best.country:
                 context_countries.append((best.country, 0.5))
             continue
         if top < 0.9 and (
-            _person_or_ship(text, start)
+            _person_or_ship(text, start, rev)
             or (
-                not title_case and _inside_proper_phrase(text, start, end, solid_starts, solid_ends)
+                not title_case
+                and _inside_proper_phrase(
+                    text, start, end, solid_starts, solid_ends, rev, opens_sentence
+                )
             )
         ):
             names_of_people.add(key)
@@ -1196,9 +1389,19 @@ def _qualify(text: str, first: _Found, second: _Found, gaz: Gazetteer) -> None:
 
 
 def _point(lon: float, lat: float) -> Any:
-    import shapely
+    """A shapely Point, kept for the next document (the same candidates come back)."""
+    point = _POINTS.get((lon, lat))
+    if point is None:
+        import shapely
 
-    return shapely.Point(lon, lat)
+        point = shapely.Point(lon, lat)
+        if len(_POINTS) > 20_000:
+            _POINTS.clear()
+        _POINTS[(lon, lat)] = point
+    return point
+
+
+_POINTS: dict[tuple[float, float], Any] = {}
 
 
 def _unambiguous_country(candidates: Sequence[ScanCandidate], best: ScanCandidate) -> bool:
@@ -1207,17 +1410,29 @@ def _unambiguous_country(candidates: Sequence[ScanCandidate], best: ScanCandidat
     return all(c.country == best.country for c in candidates if c.prior >= best.prior - 0.15)
 
 
+_FOCUS_FACTS: dict[int, tuple[tuple[ScanCandidate, ...], ScanCandidate, bool]] = {}
+
+
 def _focus_countries(
     found: Sequence[_Found], extra: Iterable[tuple[str, float]]
 ) -> dict[str, float]:
     """Weights in [0, 1] of the countries the document is about."""
     weights: dict[str, float] = defaultdict(float)
     for item in found:
-        best = max(item.candidates, key=lambda c: c.prior)
+        # The likeliest reading and whether its close rivals share its country, kept per
+        # candidate tuple (the recognition memo hands out the same tuples again).
+        known = _FOCUS_FACTS.get(id(item.candidates))
+        if known is None or known[0] is not item.candidates:
+            best = max(item.candidates, key=lambda c: c.prior)
+            known = (item.candidates, best, _unambiguous_country(item.candidates, best))
+            if len(_FOCUS_FACTS) > 20_000:
+                _FOCUS_FACTS.clear()
+            _FOCUS_FACTS[id(item.candidates)] = known
+        _, best, unambiguous = known
         share = 0.2 if item.in_chrome else 1.0
         if best.kind is PlaceKind.COUNTRY and best.country:
             weights[best.country] += 1.0 * share
-        elif best.country and _unambiguous_country(item.candidates, best):
+        elif best.country and unambiguous:
             weights[best.country] += (0.5 if best.prior >= 0.55 else 0.2) * share
     for code, weight in extra:
         weights[code] += weight
@@ -1257,9 +1472,7 @@ def _agree_on_list_kinds(found: Sequence[_Found], countries: dict[str, float]) -
     for members in groups.values():
         if len(members) < 3:
             continue
-        kinds = Counter(
-            max(m.candidates, key=lambda c: _score(m, c, countries, ())).kind for m in members
-        )
+        kinds = Counter(_likeliest(m, countries).kind for m in members)
         kind, count = kinds.most_common(1)[0]
         if kind not in (PlaceKind.REGION, PlaceKind.COUNTRY) or count * 2 <= len(members):
             continue
@@ -1286,7 +1499,7 @@ def _resolve(
     for item in found:
         if item.key in anchors:
             continue
-        best = max(item.candidates, key=lambda c: _score(item, c, countries, ()))
+        best = _likeliest(item, countries)
         if best.kind not in (PlaceKind.COUNTRY, PlaceKind.CONTINENT):
             weight = 2 if best.kind is PlaceKind.AREA else 1  # "San Francisco … the VRAEM"
             anchors[item.key] = _anchor(item.key, best.lat, best.lon, weight)
@@ -1306,8 +1519,9 @@ def _resolve(
         scored = memo.get(token)
         if scored is None:
             if len(item.candidates) > 1:
+                scores = _scores(item, item.candidates, countries, anchor_list)
                 scored = sorted(
-                    ((_score(item, c, countries, anchor_list), c) for c in item.candidates),
+                    zip(scores, item.candidates, strict=True),
                     key=lambda pair: (-pair[0], pair[1].pk),
                 )
                 if item.cue is None and item.list_kind is None:
@@ -1326,14 +1540,19 @@ def _resolve(
         if item.key not in strength or rank > strength[item.key]:
             strength[item.key], sense[item.key] = rank, scored[0][1]
     mentions = []
+    # The five best readings as a Mention lists them, once per ranking (repeated names
+    # share theirs).
+    tops: dict[int, tuple[tuple[str, float], ...]] = {}
     for item, scored in zip(found, ranked, strict=True):
         best_score, best = scored[0]
         if item.cue is None and not item.allowed and sense[item.key].pk != best.pk:
             chosen = sense[item.key]
             best_score = next(score for score, c in scored if c.pk == chosen.pk)
             best = chosen
-        others = [score for score, c in scored if c.pk != best.pk]
-        runner_up = others[0] if others else 0.0
+        runner_up = next((score for score, c in scored if c.pk != best.pk), 0.0)
+        top = tops.get(id(scored))
+        if top is None:
+            top = tops[id(scored)] = tuple((c.id, round(score, 4)) for score, c in scored[:5])
         confidence = best_score / (best_score + runner_up) if best_score > 0 else 0.0
         mentions.append(
             Mention(
@@ -1341,7 +1560,7 @@ def _resolve(
                 end=item.end,
                 text=document.text[item.start : item.end],
                 place=gaz._place(best.pk),
-                candidates=tuple((c.id, round(score, 4)) for score, c in scored[:5]),
+                candidates=top,
                 sentence=item.sentence,
                 score=round(min(1.0, confidence * min(1.0, 2 * best_score)), 4),
                 in_chrome=item.in_chrome,

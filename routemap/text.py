@@ -15,9 +15,9 @@ site's phrases.
 from __future__ import annotations
 
 import functools
+import itertools
 import os
 import re
-from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -193,6 +193,19 @@ def _only_in(language: str, other: str) -> frozenset[str]:
 
 
 _WORD = re.compile(r"[^\W\d_]+")
+# Lowercase ASCII letters and every byte of a longer UTF-8 sequence kept, other ASCII a
+# blank; and the characters beyond ASCII that _words blanks (not alphanumeric, or digits).
+_ASCII_LETTERS = bytes(code if 97 <= code <= 122 or code >= 128 else 32 for code in range(256))
+_NOT_A_LETTER_BEYOND_ASCII = re.compile(r"(?![\x00-\x7f])[\W\d]")
+
+
+@functools.cache
+def _language_weights() -> dict[bytes, int]:
+    """The words only English or only Spanish has among its commonest, as UTF-8 bytes,
+    weighted for detect_language (the two sets do not meet)."""
+    weights = {word.encode(): 1 for word in _only_in("en", "es")}
+    weights.update({word.encode(): 1 << 20 for word in _only_in("es", "en")})
+    return weights
 
 
 class _LettersOnly(dict[int, int]):
@@ -225,12 +238,18 @@ def detect_language(text: str) -> str | None:
     >>> detect_language("La policía incautó cocaína con destino al puerto del Callao.")
     'es'
     """
-    words = _words(text[:4000])  # a few paragraphs settle it
+    # The words of _words, as UTF-8 bytes: what is not a letter outside ASCII becomes a
+    # blank first (most text has little of it), then one byte table blanks the rest.
+    lowered = text[:4000].lower()  # a few paragraphs settle it
+    if not lowered.isascii():
+        lowered = _NOT_A_LETTER_BEYOND_ASCII.sub(" ", lowered)
+    words = lowered.encode("utf-8", "surrogatepass").translate(_ASCII_LETTERS).split()
     if not words:
         return None
-    english, spanish = _only_in("en", "es"), _only_in("es", "en")
-    en = sum(map(english.__contains__, words))
-    es = sum(map(spanish.__contains__, words))
+    # One lookup a word: an English word counts 1, a Spanish one 1 << 20 (more than the
+    # words of 4000 characters), and the sum holds both counts.
+    both = sum(map(_language_weights().get, words, itertools.repeat(0)))
+    en, es = both & ((1 << 20) - 1), both >> 20
     if en == es == 0:
         return None
     return "en" if en >= es else "es"
@@ -400,14 +419,17 @@ def _ends_sentence(text: str) -> bool:
     return bool(tail) and tail[-1] in ".!?…:;"
 
 
-def _is_short(text: str) -> bool:
-    stripped = text.strip()
+def _is_short(stripped: str) -> bool:
+    """A label or teaser line (``stripped``: the line without its outer blanks)."""
     return len(stripped) < 60 or (len(stripped) < 90 and not _ends_sentence(stripped))
 
 
-def _is_prose(text: str) -> bool:
-    stripped = text.strip()
-    return len(stripped) >= 100 and bool(re.search(r"[.!?…][\"'”’»)]*(\s|$)", stripped))
+def _is_prose(stripped: str) -> bool:
+    """A paragraph of sentences (``stripped``: the line without its outer blanks)."""
+    return len(stripped) >= 100 and bool(_SENTENCE_END_IN.search(stripped))
+
+
+_SENTENCE_END_IN = re.compile(r"[.!?…][\"'”’»)]*(\s|$)")
 
 
 def mark_chrome(text: str) -> Iterator[Block]:
@@ -415,32 +437,35 @@ def mark_chrome(text: str) -> Iterator[Block]:
     lines = [(m.start(), m.end(), m.group()) for m in _LINE.finditer(text) if m.group().strip()]
     if not lines:
         return
-    shapes = [_is_short(t) for _, _, t in lines]
-    prose = [_is_prose(t) for _, _, t in lines]
-    first_prose = next((i for i, p in enumerate(prose) if p), len(lines))
-    counts = Counter(t.strip() for _, _, t in lines)
+    stripped_lines = [t.strip() for _, _, t in lines]
+    shapes = [_is_short(t) for t in stripped_lines]
+    first_prose = next((i for i, t in enumerate(stripped_lines) if _is_prose(t)), len(lines))
+    # How often each line occurs (a plain count: a Counter costs more on a few lines).
+    counts: dict[str, int] = {}
+    for line in stripped_lines:
+        counts[line] = counts.get(line, 0) + 1
     # The body ends where a cluster of short label lines begins after the first paragraph:
     # 3 of 4 consecutive blocks short ("share", "Was this helpful?", "DONATE", "Tags" …)
     # and none of them a full paragraph (a section heading between paragraphs is not chrome).
     body_end = len(lines)
     for i in range(first_prose + 1, len(lines) - 2):
-        window = lines[i : i + 4]
+        window = stripped_lines[i : i + 4]
         short = shapes[i : i + 4]
         if (
             shapes[i]
             and sum(short) >= 3
             and len(window) >= 3
-            and all(len(t.strip()) < _PARAGRAPH for _, _, t in window)
+            and all(len(t) < _PARAGRAPH for t in window)
         ):
             body_end = i
             break
     for i, (start, end, line) in enumerate(lines):
-        stripped = line.strip()
+        stripped = stripped_lines[i]
         chrome = (
             i >= body_end
             or (counts[stripped] > 1 and len(stripped) >= 20 and i > first_prose)
             or (shapes[i] and bool(_LINK_LINE.match(stripped)) and i > first_prose)
-            or bool(_RUN_TOGETHER.search(stripped.split(" ")[0]))
+            or bool(_RUN_TOGETHER.search(stripped.partition(" ")[0]))
             or bool(_LIST_ITEM.match(stripped))
             or bool(_SLUG.match(stripped))
         )
@@ -464,9 +489,16 @@ _ABBREVIATIONS = frozenset(
 _BOUNDARY = re.compile(r"[.!?…][\"'”’»)\]]*\s+(?=[\"“‘¿¡(«A-ZÁÉÍÓÚÑ0-9])")
 
 
+_BLANK = re.compile(r"\s")  # what str.isspace() says
+
+
 def _last_word(text: str, end: int) -> str:
     """The last whitespace-separated word of ``text[:end]`` (what ``split()[-1]`` gives)
     without splitting the whole prefix again at every boundary."""
+    # Mostly the word after the last space, when no other blank is in it.
+    word = text[text.rfind(" ", 0, end) + 1 : end]
+    if word and not _BLANK.search(word):
+        return word
     start = end
     while start > 0 and not text[start - 1].isspace():
         start -= 1
