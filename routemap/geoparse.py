@@ -234,6 +234,13 @@ def _capital_words(surface: str) -> int:
     return sum(1 for word in surface.split() if word[:1].isupper())
 
 
+# English and Spanish words that end no place name in running text (see _Matcher).
+_TRAILING_FUNCTION_WORDS = frozenset(
+    "by of the and in on at to for from with is was "
+    "de del la el las los y en a por para con".split()
+)
+
+
 class _Matcher:
     """The automaton over every scan key of a gazetteer, built once per gazetteer."""
 
@@ -249,7 +256,13 @@ class _Matcher:
         }
         extra = sorted((_not_places() - places) | demonyms | _water_names())
         overridden = demonyms | _water_names()
-        self.keys = [k for k in self.keys if k not in overridden]
+        # A form ending in a function word ("Mexico By", Danish for Mexico City; "Bang Pa
+        # In") would swallow running text: "to Mexico by sea" must still find Mexico.
+        self.keys = [
+            k
+            for k in self.keys
+            if k not in overridden and k.rpartition(" ")[2] not in _TRAILING_FUNCTION_WORDS
+        ]
         self.not_place_ids = set(range(len(self.keys), len(self.keys) + len(extra)))
         self.keys += extra
         automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)

@@ -215,6 +215,23 @@ def test_traps_yield_no_place(text: str) -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
+        # Registry forms that end in a function word ("Mexico By", Danish for Mexico City)
+        # must not swallow the running text after a name.
+        ("The cocaine was shipped from Colombia to Mexico by sea.", ["Colombia", "Mexico"]),
+        ("Couriers flew to Panama by way of Bogotá.", ["Panama", "Bogotá"]),
+        (
+            "La droga llegó a Guatemala en lancha y a Honduras por tierra.",
+            ["Guatemala", "Honduras"],
+        ),
+    ],
+)
+def test_a_name_does_not_swallow_the_word_after_it(text: str, expected: list[str]) -> None:
+    assert [m.text for m in geoparse(text) if m.place is not None] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
         # Water crossed is no stop, even where a town shares its name (Pacific, Missouri;
         # Atlantic, Iowa; Guinea inside the Gulf of Guinea; Sudan's Red Sea state).
         ("The cocaine crossed the Pacific to Australia.", ["Australia"]),
