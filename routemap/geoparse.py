@@ -216,7 +216,7 @@ _CUES_AFTER: tuple[tuple[re.Pattern[str], PlaceKind], ...] = tuple(
 _ANY_CUE_BEFORE = re.compile("|".join(f"(?:{pattern.pattern})" for pattern, _ in _CUES_BEFORE))
 _ANY_CUE_AFTER = re.compile("|".join(f"(?:{pattern.pattern})" for pattern, _ in _CUES_AFTER))
 # A list of names between a plural cue and the mention: "ports of Callao, Iquitos and …".
-_LIST_TAIL = re.compile(r"(?:[A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*)*(?:,| and| y| e| or| o) ?)+$")
+_LIST_TAIL = re.compile(r"(?:[A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*)*(?:,| and| y| e| or| o) ?)+\Z")
 # How a text _LIST_TAIL matches ends (before one optional blank): keep the two in step.
 _LIST_TAIL_ENDS = (",", " and", " y", " e", " or", " o")
 _WORD_BEFORE = re.compile(r"([\w'’.]+)[^\w\n]*$")
