@@ -367,7 +367,9 @@ def unwrap(text: str) -> str:
 
     A text is hard-wrapped when most of its lines end near one width (as in e-mail,
     PDF copy-paste and plain-text wires); there a line break inside a paragraph is
-    soft. Paragraph breaks (blank lines) and lines ending a sentence stay. Same length.
+    soft. Anywhere, a longish line that ends no sentence followed by one going on in
+    lower case is soft too. Paragraph breaks (blank lines) and lines ending a sentence
+    stay. Same length.
 
     >>> unwrap("Cocaine was sent from the port of Callao to\nAntwerp and Rotterdam in\n"
     ...        "containers of fruit, police said on Monday.\nIt is the largest seizure.\n")[:60]
@@ -378,26 +380,33 @@ def unwrap(text: str) -> str:
     if len(lengths) < 2:
         return text
     width = lengths[int(len(lengths) * 0.9) - 1 if len(lengths) >= 10 else -1]
-    if width > 130 or width < 30:
-        return text
-    near = sum(1 for n in lengths if n >= 0.6 * width)
-    if near < 0.6 * len(lengths):
-        return text
+    wrapped = 30 <= width <= 130 and sum(1 for n in lengths if n >= 0.6 * width) >= 0.6 * len(
+        lengths
+    )
     out = list(text)
     position = 0
     for number, line in enumerate(lines[:-1]):
         position += len(line)
         following = lines[number + 1]
         stripped = line.rstrip()
-        if (
-            stripped
-            and following.strip()
-            and len(stripped) >= 0.6 * width
-            and not re.search(r"[:;]$", stripped)
-        ):
+        soft = (wrapped and len(stripped) >= 0.6 * width) or _mid_sentence(stripped, following)
+        if soft and stripped and following.strip() and not stripped.endswith((":", ";")):
             out[position] = " "  # the newline (a "\r" before it is already whitespace)
         position += 1
     return "".join(out)
+
+
+_LINE_ENDS_SENTENCE = re.compile(r"[.!?…:;,\"'”’»)\]]\s*$")
+
+
+def _mid_sentence(line: str, following: str) -> bool:
+    """A break no writer makes: a longish line that ends no sentence, then one that goes on
+    in lower case ("… was sent to\nAntwerp" is ambiguous; "… was\nsent to" is not)."""
+    return (
+        len(line) >= 25
+        and not _LINE_ENDS_SENTENCE.search(line)
+        and following.lstrip()[:1].islower()
+    )
 
 
 # -- blocks and site chrome ---------------------------------------------------------------

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from routemap import Document, DocumentError, read_document
-from routemap.text import detect_language, find_date
+from routemap.text import detect_language, find_date, unwrap
 
 SEEDS = Path(__file__).parent.parent / "seeds"
 
@@ -135,3 +135,14 @@ def test_sentences_respect_abbreviations() -> None:
 def test_non_text_is_a_type_error() -> None:
     with pytest.raises(TypeError):
         Document.from_text(b"bytes")  # type: ignore[arg-type]
+
+
+def test_a_break_inside_a_sentence_is_soft_even_in_a_short_passage() -> None:
+    # Two lines are too few to see a wrap width; a lower-case word going on is enough.
+    text = "La droga fue enviada desde el puerto del Callao con\ndestino a Amberes.\nFin."
+    flowed = unwrap(text)
+    assert flowed == "La droga fue enviada desde el puerto del Callao con destino a Amberes.\nFin."
+    assert len(flowed) == len(text)
+    # A line that ends a sentence, or a short one (a menu item), keeps its break.
+    kept = "Police seized 2 tons of cocaine in Callao.\nthe port's busiest week\nHome\nnews"
+    assert unwrap(kept) == kept
