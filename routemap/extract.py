@@ -967,12 +967,31 @@ def _document_routes(
                 continue
             claims.append(claim)
             previous_destinations = claim.destinations or previous_destinations
+    claims = [c for c in claims if not _headline_restated(c, claims, document)]
     for claim in claims:
         if claim.mode is Mode.MARITIME:
             claim.origins = [_as_port(p, gaz) for p in claim.origins]
             claim.transits = [_as_port(p, gaz) for p in claim.transits]
             claim.destinations = [_as_port(p, gaz) for p in claim.destinations]
     return [route for claim in claims for route in _routes(claim, document)]
+
+
+def _headline_restated(claim: _Claim, claims: Sequence[_Claim], document: Document) -> bool:
+    """A claim made only by the headline that the body states in detail ("Peru seizes
+    cocaine bound for Belgium" over "…at the port of Callao, bound for Antwerp"): the body's
+    route is the one to draw, the headline's would be a broad duplicate."""
+    if claim.sentences[:1] != [0] or not document.title or not document.sentences:
+        return False
+    start, end = document.sentences[0]
+    if document.text[start:end].strip() != document.title.strip():
+        return False
+    goals = claim.destinations
+    return bool(goals) and any(
+        other is not claim
+        and 0 not in other.sentences
+        and all(any(g.id == d.id or _within(d, g) for d in other.destinations) for g in goals)
+        for other in claims
+    )
 
 
 def _hand_over(

@@ -658,3 +658,20 @@ def test_broad_goals_narrowed_and_attributions_dropped(
     text: str, expected: set[tuple[str, str, str]]
 ) -> None:
     assert {_key(r) for r in extract_routes(text)} == expected
+
+
+def test_a_headline_the_body_details_adds_no_broad_route() -> None:
+    text = (
+        "Peru seizes cocaine bound for Belgium\n\n"
+        "LIMA, March 3 (Reuters) - Police seized 1.2 tonnes of cocaine in a container of "
+        "avocados at the port of Callao that was bound for Antwerp, officials said.\n"
+        "The shipment had been trucked from the VRAEM to Lima."
+    )
+    goals = {r.destination.name for r in extract_routes(Document.from_text(text))}
+    assert "Belgium" not in goals and "Antwerpen" in goals
+    # A headline more precise than the body stays.
+    text = (
+        "Cocaine bound for Spain seized in Callao\n\nPolice in Lima said it was bound for Europe."
+    )
+    goals = {r.destination.name for r in extract_routes(Document.from_text(text))}
+    assert "Spain" in goals
