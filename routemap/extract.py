@@ -952,6 +952,12 @@ def _document_routes(
                 # of Paranaguá", "la cocaína hallada en el puerto del Callao procedía del
                 # VRAEM": the word "port" names the goal, not a sea leg from inland
                 mode = None
+            if (
+                mode == "maritime"
+                and not _sentence_mode(folded)
+                and not all(_reached_by_sea(p, gaz) for p in claim.destinations)
+            ):
+                mode = None  # a sea mode carried from before cannot end inland ("hacia Puno")
             if mode == "river" and _crosses_continents(claim):
                 mode = "maritime"  # "lanchas … a Europa": no river runs between continents
             claim.mode = Mode(mode) if mode else Mode.UNKNOWN
@@ -1346,6 +1352,14 @@ _PORT_RADIUS_KM = 25.0
 @functools.lru_cache(maxsize=512)
 def _ports(gaz: Gazetteer, country: str) -> tuple[Place, ...]:
     return tuple(gaz.places(kind=PlaceKind.PORT, country=country))
+
+
+def _reached_by_sea(place: Place, gaz: Gazetteer) -> bool:
+    """Whether a sea route can end at ``place``: a port, a broad place (a country, region,
+    continent or area has a coast somewhere), or a city with a port beside it."""
+    if place.kind is not PlaceKind.CITY:
+        return place.kind is not PlaceKind.AIRPORT
+    return _as_port(place, gaz) is not place
 
 
 def _as_port(place: Place, gaz: Gazetteer) -> Place:
@@ -1958,7 +1972,10 @@ def _fill_origin(
             if m.place and m.place.kind is PlaceKind.COUNTRY and m.place.country == focus
         ]
         ports = []
-        if _sentence_mode(folded) in (None, "maritime", "river"):
+        # Only toward goals a ship can reach: "tránsito hacia Puno" (on a lake, inland) is
+        # no sea leg from the Ecuadorian ports the article named paragraphs before.
+        by_sea = all(_reached_by_sea(p, gaz) for p in claim.destinations)
+        if by_sea and _sentence_mode(folded) in (None, "maritime", "river"):
             seen = set()
             for m in mentions:
                 if (

@@ -675,3 +675,15 @@ def test_a_headline_the_body_details_adds_no_broad_route() -> None:
     )
     goals = {r.destination.name for r in extract_routes(Document.from_text(text))}
     assert "Spain" in goals
+
+
+def test_an_inland_goal_borrows_no_sea_origin_from_the_ports_named() -> None:
+    text = (
+        "La droga salió del puerto de Guayaquil con destino a Amberes.\n"
+        "Los Lobos controlan los puertos de Manta y Puerto Bolívar.\n"
+        "La isla es también punto de tránsito hacia Puno, según la DEA."
+    )
+    for route in extract_routes(Document.from_text(text)):
+        if route.destination.name == "Puno":
+            assert route.mode is not Mode.MARITIME, route
+            assert route.origin.kind.value != "port", route
