@@ -2047,26 +2047,49 @@ def _near(mentions: Sequence[Mention], index: int, distance: int) -> Sequence[Me
     return mentions[low:high]
 
 
+# "through the ports of Guayaquil and Puerto Bolívar", "por los pasos fronterizos de
+# Desaguadero y Kasani": places named as one plural feature are ways out, one or the other.
+_ALTERNATIVE_WAYS = re.compile(
+    r"\b(?:(?:sea)?ports|puertos|airports|aeropuertos|(?:border )?crossings|"
+    r"pasos(?: fronterizos)?|airstrips|pistas)\s+(?:of|de|in|en|at)\b",
+    re.IGNORECASE,
+)
+
+
+def _transit_paths(claim: _Claim, document: Document) -> list[list[Place]]:
+    """The transits as one chain, or as alternatives when the sentence names them as one
+    plural feature ("the ports of X and Y")."""
+    transits = claim.transits
+    if len(transits) < 2 or len({p.kind for p in transits}) != 1:
+        return [transits]
+    said = " ".join(_sentence_text(document, i) for i in sorted(set(claim.sentences)))
+    if not _ALTERNATIVE_WAYS.search(said):
+        return [transits]
+    return [[place] for place in transits]
+
+
 def _routes(claim: _Claim, document: Document) -> list[Route]:
     routes = []
+    citations = tuple(_citation(document, i) for i in sorted(set(claim.sentences)))
+    paths = _transit_paths(claim, document)
     for origin in claim.origins:
         for destination in claim.destinations:
-            stops = [origin, *claim.transits, destination]
-            ids = [p.id for p in stops]
-            if len(set(ids)) != len(ids):
-                continue  # a place cannot be its own transit or destination
-            citations = tuple(_citation(document, i) for i in sorted(set(claim.sentences)))
-            routes.append(
-                Route.build(
-                    stops,
-                    claim.mode,
-                    commodity=claim.commodity,
-                    quantity=claim.quantity,
-                    period=parse_period(claim.period) if claim.period else None,
-                    confidence=round(max(0.1, min(1.0, claim.confidence)), 2),
-                    citations=citations,
+            for transits in paths:
+                stops = [origin, *transits, destination]
+                ids = [p.id for p in stops]
+                if len(set(ids)) != len(ids):
+                    continue  # a place cannot be its own transit or destination
+                routes.append(
+                    Route.build(
+                        stops,
+                        claim.mode,
+                        commodity=claim.commodity,
+                        quantity=claim.quantity,
+                        period=parse_period(claim.period) if claim.period else None,
+                        confidence=round(max(0.1, min(1.0, claim.confidence)), 2),
+                        citations=citations,
+                    )
                 )
-            )
     return routes
 
 

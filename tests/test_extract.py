@@ -687,3 +687,27 @@ def test_an_inland_goal_borrows_no_sea_origin_from_the_ports_named() -> None:
         if route.destination.name == "Puno":
             assert route.mode is not Mode.MARITIME, route
             assert route.origin.kind.value != "port", route
+
+
+@pytest.mark.parametrize(
+    ("text", "ways"),
+    [
+        (
+            "Cocaine leaves Ecuador through the ports of Guayaquil and Puerto Bolívar for Europe.",
+            [["Guayaquil"], ["Puerto Bolivar"]],
+        ),
+        (
+            "La cocaína sale de Colombia por los puertos de Buenaventura y Tumaco hacia "
+            "Centroamérica.",
+            [["Buenaventura"], ["Tumaco"]],
+        ),
+        # Transits not named as one plural feature stay a chain.
+        (
+            "The drugs are flown from Bolivia via Paraguay and Argentina to Europe.",
+            [["Paraguay", "Argentina"]],
+        ),
+    ],
+)
+def test_ports_named_together_are_alternative_ways(text: str, ways: list[list[str]]) -> None:
+    routes = extract_routes(Document.from_text(text))
+    assert sorted([p.name for p in r.stops[1:-1]] for r in routes) == ways
