@@ -795,6 +795,100 @@ def _is_cue_word(key: str) -> bool:
     return key in _CUE_WORDS
 
 
+# -- names that head or end another name ("Unidad de Investigaciones", "Isla del Sol") -------
+
+# A match this well known (a country, a capital) keeps its reading whatever follows it:
+# "la Venezuela de Maduro". Below it, a common word or an obscure town can head a name.
+_HEAD_KEEP_PRIOR = 0.7
+# How common (wordfreq Zipf, in the document's language) a word must be to read as the
+# ordinary word capitalised inside a name ("Unidad", "Centro", "Sol", "Interior").
+_COMMON_ZIPF = 4.5
+_OF = r"(?:de|del|de[ \t]+la|de[ \t]+los|de[ \t]+las|of|of[ \t]+the)"
+_HEADS_A_NAME = re.compile(rf"[ \t]+{_OF}[ \t]+([A-ZÁÉÍÓÚÑ][\w'’-]*)")
+_ARTICLES = frozenset("el la los las the".split())
+# Ministerial titles: "ministro del Interior", "secretary of Defense" name a portfolio.
+_PORTFOLIO_TITLES = frozenset(
+    scan_key(w)
+    for w in """minister ministers ministro ministra ministros viceministro viceministra
+        vice-minister viceminister secretary secretario secretaria secretaría secretariat
+        subsecretario subsecretaria undersecretary portfolio cartera""".split()
+)
+_PORTFOLIO_BEFORE = re.compile(rf"([^\W\d_][\w-]*)[ \t]+{_OF}[ \t]+$")
+# Features named after the cue word ("Isla del Sol", "Lago de Junín"): a common word there
+# is the feature's name, not a town elsewhere. Ports, towns and regions are not among them:
+# "the Port of Guayaquil" is Guayaquil.
+_FEATURE_WORDS = frozenset(
+    scan_key(w)
+    for w in """isla islas island islands lago laguna lake cerro monte mount mountain sierra
+        valle valley golfo gulf bahia bahía bay cabo cape peninsula península playa beach
+        parque park reserva reserve""".split()
+)
+_FEATURE_BEFORE = re.compile(rf"([A-ZÁÉÍÓÚÑ][\w-]*)[ \t]+{_OF}[ \t]+$")
+# "the Port of Guayaquil", "Ciudad de Guatemala": a capitalised port or city word with "of"
+# is a cue, not another name the place sits in ("Port Arthur", "Ciudad Bolívar" are).
+_OF_ENDINGS = (" de ", " del ", " la ", " los ", " las ", " of ", " the ")
+_PORT_OR_CITY_OF = re.compile(rf"\b(?:Ports?|Puertos?|City|Ciudad)[ \t]+{_OF}[ \t]+$")
+
+
+def _content_word(key: str) -> str | None:
+    """The one word of a key after its leading articles ("el centro" → "centro"), or None
+    when more words are left."""
+    words = key.split()
+    while len(words) > 1 and words[0] in _ARTICLES:
+        words = words[1:]
+    return words[0] if len(words) == 1 else None
+
+
+def _heads_a_name(
+    text: str,
+    end: int,
+    key: str,
+    candidates: Sequence[ScanCandidate],
+    top: float,
+    language: str,
+    place_at: Callable[[int], tuple[ScanCandidate, ...] | None],
+) -> bool:
+    """True when a one-word name heads a capitalised "X de Y" / "X of Y" name it is not
+    the place of: "la Unidad de Investigaciones", "El Centro de Inteligencia
+    Antinarcóticos", "El Sol de Bolivia" (a newspaper). The head is read as such when it
+    is a common word, or when the words after it are no place; but a Y holding a reading of
+    X qualifies it ("Trinidad de Bolivia"), and a well-known X stays ("la Venezuela de
+    Maduro"). ``place_at(offset)`` gives the candidates of the place name starting there
+    (None for none, or one that is a common word)."""
+    if top >= _HEAD_KEEP_PRIOR:
+        return False
+    word = _content_word(key)
+    if word is None:
+        return False
+    follow = _HEADS_A_NAME.match(text, end, end + 60)
+    if follow is None or _word_key(follow.group(1)) in _CONNECTORS:
+        return False
+    holders = place_at(follow.start(1))
+    if holders is not None:
+        countries = {c.country for c in holders if c.kind in (PlaceKind.COUNTRY, PlaceKind.REGION)}
+        if any(c.country in countries for c in candidates):
+            return False  # "Trinidad de Bolivia": a qualifier
+    return _zipf(word, language) >= _COMMON_ZIPF or holders is None
+
+
+def _names_a_portfolio_or_feature(
+    text: str, start: int, key: str, top: float, language: str
+) -> bool:
+    """True after a ministerial title ("el ministro del Interior", "secretary of
+    Defense") or, for a common word, after a feature word ("la Isla del Sol")."""
+    if top >= 0.9 or not text.endswith(_OF_ENDINGS, max(0, start - 5), start):
+        return False  # most names follow no "de" / "of"
+    window = text[max(0, start - 60) : start]
+    title = _PORTFOLIO_BEFORE.search(window)
+    if title is not None and _word_key(title.group(1)) in _PORTFOLIO_TITLES:
+        return True
+    word = _content_word(key)
+    if word is None or top >= _HEAD_KEEP_PRIOR or _zipf(word, language) < _COMMON_ZIPF:
+        return False
+    feature = _FEATURE_BEFORE.search(window)
+    return feature is not None and _word_key(feature.group(1)) in _FEATURE_WORDS
+
+
 # -- context and resolution ---------------------------------------------------------------------
 
 
@@ -1195,6 +1289,21 @@ def _recognise(document: Document, gaz: Gazetteer) -> tuple[list[_Found], dict[s
     solid_starts = _SolidEdges({s: n for s, _, n in matches}, matcher, gaz, language)
     solid_ends = _SolidEdges({e: n for _, e, n in matches}, matcher, gaz, language)
     names_of_people: set[str] = set()
+    number_at: dict[int, int] = {}
+
+    def place_at(offset: int) -> tuple[ScanCandidate, ...] | None:
+        """The readings of the place name starting at ``offset``, if one starts there and
+        some reading of it is a place of note by its own name."""
+        if not number_at:
+            number_at.update((s, n) for s, _, n in matches)
+        n = number_at.get(offset)
+        if n is None or n in not_place_ids:
+            return None
+        readings = gaz._scan_candidates(keys[n])
+        if any(c.prior >= 0.6 and c.name_type is not NameType.ALTERNATE for c in readings):
+            return readings
+        return None
+
     # Document.sentence_index and Document.in_chrome, answered from arrays built once.
     sentence_starts = [begin for begin, _ in document.sentences]
     in_chrome = _chrome_lookup(document)
@@ -1248,10 +1357,16 @@ def _recognise(document: Document, gaz: Gazetteer) -> tuple[list[_Found], dict[s
             if best.country:
                 context_countries.append((best.country, 0.5))
             continue
+        if not title_case and (
+            _heads_a_name(text, end, key, candidates, top, language, place_at)
+            or _names_a_portfolio_or_feature(text, start, key, top, language)
+        ):
+            continue  # "la Unidad de Investigaciones", "el ministro del Interior"
         if top < 0.9 and (
             _person_or_ship(text, start, rev)
             or (
                 not title_case
+                and not _PORT_OR_CITY_OF.search(text, max(0, start - 30), start)
                 and _inside_proper_phrase(
                     text, start, end, solid_starts, solid_ends, rev, opens_sentence
                 )

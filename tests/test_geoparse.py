@@ -206,6 +206,16 @@ def test_context_cases(case: dict[str, Any]) -> None:
         "Los vecinos piden la paz social en la comunidad.",
         "El fiscal Juan Lima presentó la denuncia.",
         "Peruvian and Bolivian officials met; the boliviano cited costs.",
+        # A common word heading a capitalised "X de Y" name is that name's, not a town's.
+        "Según la Unidad de Investigaciones Financieras, el dinero se lavó en efectivo.",
+        "El Centro de Inteligencia Antinarcóticos detectó la avioneta al amanecer.",
+        "Agents of the Center of Intelligence questioned the pilot.",
+        # A portfolio after a ministerial title.
+        "El ministro del Interior anunció más controles.",
+        "The secretary of the Interior announced new checks.",
+        "La viceministra de Defensa Social presentó el informe.",
+        # A common word naming a feature after its cue word.
+        "La Isla del Sol recibe turistas todo el año.",
     ],
 )
 def test_traps_yield_no_place(text: str) -> None:
@@ -343,3 +353,32 @@ def test_cli_reports_unreadable_files_and_goes_on(tmp_path: Path) -> None:
     assert done.returncode == 1
     assert "bad.txt" in done.stderr and "binary" in done.stderr
     assert "Callao" in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # The organisation's or newspaper's head word goes; the place inside it stays.
+        ("El Sol de Bolivia informó del hallazgo en Santa Cruz.", ["Bolivia", "Santa Cruz"]),
+        ("Según la Unidad de Investigaciones, la droga salió de Lima.", ["Lima"]),
+        # A well-known place heading "X de Y" keeps its reading, as do whole names.
+        ("Es la Venezuela de Maduro la que protege a los traficantes.", ["Venezuela"]),
+        ("La droga llegó a Santa Cruz de la Sierra en camión.", ["Santa Cruz de la Sierra"]),
+        (
+            "La pista estaba en Madre de Dios, cerca de Puerto Maldonado.",
+            ["Madre de Dios", "Puerto Maldonado"],
+        ),
+        (
+            "El contrabando cruza por Ciudad del Este hacia Foz do Iguaçu.",
+            ["Ciudad del Este", "Foz do Iguaçu"],
+        ),
+        # A place holding a reading of the head qualifies it.
+        ("La avioneta salió de Trinidad de Bolivia.", ["Trinidad", "Bolivia"]),
+        # "Port of X" and "City of X" capitalised are cues, not another name.
+        ("The Port of Guayaquil handled the container.", ["Guayaquil"]),
+        ("Customs at the Port of Santos found the cocaine.", ["Santos"]),
+        ("El ministro del Interior habló en Quito.", ["Quito"]),
+    ],
+)
+def test_name_heads_and_portfolios_leave_the_places(text: str, expected: list[str]) -> None:
+    assert [m.text for m in geoparse(text) if m.place is not None] == expected
