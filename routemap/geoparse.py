@@ -512,17 +512,49 @@ def _drop_leading_word(
 _AIRPORT_TAIL = re.compile(r"\s+(?:international\s+)?airport$")
 
 
-def _drop_airport_word(text: str, end: int, key: str, matcher: _Matcher) -> tuple[int, str]:
+def _drop_airport_word(
+    text: str, end: int, key: str, matcher: _Matcher, gaz: Gazetteer
+) -> tuple[int, str]:
     """The place name alone in "El Dorado airport", "Cairo airport", with "airport" left as
     the cue word after it (an airport's own name, "Jorge Chávez International Airport",
-    is capitalised and kept whole)."""
+    is capitalised and kept whole, and so is a name that names a bigger airport whole:
+    "Kennedy airport" is New York's, not the town Kennedy or a strip called Kennedy)."""
     if not text.startswith("airport", end - 7):
         return end, key  # the pattern ends with the word (lowercase)
     tail = _AIRPORT_TAIL.search(text[max(0, end - 30) : end])
     if tail is None or not tail.group().strip().islower():
         return end, key
     rest = key[: -len(scan_key(tail.group()))].strip()
-    return (end - len(tail.group()), rest) if rest in matcher.index else (end, key)
+    if rest not in matcher.index:
+        return end, key
+    if _best_airport(gaz._scan_candidates(key)) > _best_airport(gaz._scan_candidates(rest)):
+        return end, key
+    return end - len(tail.group()), rest
+
+
+def _best_airport(candidates: Iterable[ScanCandidate]) -> float:
+    return max((c.prior for c in candidates if c.kind is PlaceKind.AIRPORT), default=0.0)
+
+
+def _with_short_name_airports(
+    key: str, candidates: tuple[ScanCandidate, ...], matcher: _Matcher, gaz: Gazetteer
+) -> tuple[ScanCandidate, ...]:
+    """The readings of "X Airport" written as a name, with the airports called X: the
+    press's "Heathrow Airport" is London's (known as "Heathrow"), not the Texan airstrip
+    whose registry name is exactly "Heathrow Airport"."""
+    base = _AIRPORT_SUFFIX.sub("", key)
+    if base == key or base not in matcher.index:
+        return candidates
+    have = {c.pk for c in candidates}
+    more = tuple(
+        c
+        for c in gaz._scan_candidates(base)
+        if c.kind is PlaceKind.AIRPORT and c.pk not in have and c.name_type is not NameType.SERVED
+    )
+    return candidates + more if more else candidates
+
+
+_AIRPORT_SUFFIX = re.compile(r" (?:international )?airport$")
 
 
 def _with_abbreviation_dot(text: str, end: int) -> int:
@@ -1319,7 +1351,7 @@ def _recognise(document: Document, gaz: Gazetteer) -> tuple[list[_Found], dict[s
         if number not in not_place_ids:
             written = key
             start, key = _drop_leading_word(text, start, end, key, matcher, gaz)
-            end, key = _drop_airport_word(text, end, key, matcher)
+            end, key = _drop_airport_word(text, end, key, matcher, gaz)
             if key is not written:
                 number = matcher.index[key]
         surface = text[start:end]
@@ -1332,6 +1364,8 @@ def _recognise(document: Document, gaz: Gazetteer) -> tuple[list[_Found], dict[s
         if not _capitalised(surface):
             continue
         candidates = gaz._scan_candidates(key)
+        if key.endswith(" airport"):
+            candidates = _with_short_name_airports(key, candidates, matcher, gaz)
         if not candidates:
             continue
         title_case = in_title_case_line(start)
