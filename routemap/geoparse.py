@@ -675,8 +675,10 @@ def _capitalised(surface: str) -> bool:
     if not words or not words[0][0].isupper():
         return False
     content = [w for w in words[1:] if w.lower() not in _CONNECTORS]
-    while content and content[-1].lower() in _GENERIC_TAIL:
-        content.pop()  # "Huallaga valley", "Beni department"
+    while content and (
+        content[-1].lower() in _GENERIC_TAIL or _word_key(content[-1]) in _demonyms()
+    ):
+        content.pop()  # "Huallaga valley", "Beni department", "Putumayo peruano"
     return not content or sum(w[0].isupper() for w in content) * 2 >= len(content)
 
 
@@ -1450,7 +1452,8 @@ _DEMONYM_CUE = re.compile(
 
 def _qualify_by_country(text: str, item: _Found, previous: _Found | None, gaz: Gazetteer) -> None:
     """Keep the readings in the country a phrase names: "Peru's Putumayo province",
-    "el departamento colombiano de Putumayo", "the Bolivian department of Santa Cruz".
+    "el departamento colombiano de Putumayo", "the Bolivian department of Santa Cruz",
+    "el Chaco paraguayo".
     When no reading lies there, a curated name "X (Country)" is looked for (the
     Peruvian province of Putumayo is the area "Putumayo (Peru)")."""
     before = text[max(0, item.start - 60) : item.start]
@@ -1464,6 +1467,16 @@ def _qualify_by_country(text: str, item: _Found, previous: _Found | None, gaz: G
         best = max(previous.candidates, key=lambda c: c.prior)
         if best.kind is PlaceKind.COUNTRY:
             code, country_pk = best.country, best.pk
+    if code is None:
+        # "the Paraguayan Chaco": an English demonym right before the name.
+        word = _previous_word(text, item.start)
+        if word[:1].isupper() and text[item.start - len(word) - 1 : item.start - 1] == word:
+            code = _demonyms().get(_word_key(word))
+    if code is None:
+        # "el Chaco paraguayo", "la Amazonía peruana": a demonym right after the name.
+        after = _WORD_AFTER_AT.match(text, item.end, item.end + 30)
+        if after is not None and after.start(1) - item.end <= 1 and after.group(1).islower():
+            code = _demonyms().get(_word_key(after.group(1)))
     if code is None:
         # Most mentions follow no "… of" / "… de": skip the pattern for them.
         if not before.rstrip().endswith((" of", " the", " de", " del", " la")):
@@ -1482,21 +1495,27 @@ def _qualify_by_country(text: str, item: _Found, previous: _Found | None, gaz: G
         item.allowed = inside
         return
     if country_pk is None:
-        countries = [c for c in gaz._scan_candidates(code.lower()) if c.kind is PlaceKind.COUNTRY]
-        if not countries:
+        try:
+            country_name = gaz.get(f"iso3166:{code}").name
+        except LookupError:
             return
-        country_pk = countries[0].pk
-    country_name = gaz._place(country_pk).name
-    named = tuple(
-        c
-        for c in gaz._name_candidates(f"{text[item.start : item.end]} ({country_name})")
-        if c.country == code
-    )
+    else:
+        country_name = gaz._place(country_pk).name
+    surface = text[item.start : item.end]
+    bare = _LEADING_ARTICLE.sub("", surface)  # "El Chaco": "Chaco (Paraguay)"
+    named: tuple[ScanCandidate, ...] = ()
+    for name in dict.fromkeys((surface, bare)):
+        named = tuple(
+            c for c in gaz._name_candidates(f"{name} ({country_name})") if c.country == code
+        )
+        if named:
+            break
     if named:
         item.candidates = named + item.candidates
         item.allowed = frozenset(c.pk for c in named)
 
 
+_LEADING_ARTICLE = re.compile(r"^(?:el|la|los|las|the)\s+", re.IGNORECASE)
 _LIST_GOES_ON = re.compile(
     r"[ \t]*(?:,[ \t]*(?:(?:and|or|y|e|o)[ \t]+)?[A-ZÁÉÍÓÚÑ]|(?:and|or|y|e|o)[ \t]+[A-ZÁÉÍÓÚÑ])"
 )
@@ -1709,7 +1728,11 @@ def _resolve(
         best_score, best = scored[0]
         if item.cue is None and not item.allowed and sense[item.key].pk != best.pk:
             chosen = sense[item.key]
-            best_score = next(score for score, c in scored if c.pk == chosen.pk)
+            # A reading only a qualifier added ("Putumayo (Peru)") is not among this
+            # one's: it keeps the qualified occurrence's score.
+            best_score = next(
+                (score for score, c in scored if c.pk == chosen.pk), strength[item.key][1]
+            )
             best = chosen
         runner_up = next((score for score, c in scored if c.pk != best.pk), 0.0)
         top = tops.get(id(scored))

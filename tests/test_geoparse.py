@@ -382,3 +382,10 @@ def test_cli_reports_unreadable_files_and_goes_on(tmp_path: Path) -> None:
 )
 def test_name_heads_and_portfolios_leave_the_places(text: str, expected: list[str]) -> None:
     assert [m.text for m in geoparse(text) if m.place is not None] == expected
+
+
+def test_a_qualified_reading_is_kept_when_the_name_recurs_without_it() -> None:
+    # The curated reading the qualifier found is not among the bare name's readings.
+    text = "Peru's Putumayo province borders Colombia; in Putumayo the state is absent."
+    places = [m.place.id for m in geoparse(text) if m.text == "Putumayo" and m.place]
+    assert places == ["routemap:putumayo-peru", "routemap:putumayo-peru"]
