@@ -1469,9 +1469,12 @@ def _qualify_by_country(text: str, item: _Found, previous: _Found | None, gaz: G
             code, country_pk = best.country, best.pk
     if code is None:
         # "the Paraguayan Chaco": an English demonym right before the name.
-        word = _previous_word(text, item.start)
-        if word[:1].isupper() and text[item.start - len(word) - 1 : item.start - 1] == word:
-            code = _demonyms().get(_word_key(word))
+        adjective = _previous_word(text, item.start)
+        if (
+            adjective[:1].isupper()
+            and text[item.start - len(adjective) - 1 : item.start - 1] == adjective
+        ):
+            code = _demonyms().get(_word_key(adjective))
     if code is None:
         # "el Chaco paraguayo", "la Amazonía peruana": a demonym right after the name.
         after = _WORD_AFTER_AT.match(text, item.end, item.end + 30)
