@@ -379,7 +379,9 @@ def _plausible(
         if candidate.prior >= 0.9:
             kept.append(candidate)
         elif candidate.name_type is NameType.ALTERNATE:
-            if zipf < 3.0:
+            # A rare word, or a name-like one written as a name mid-sentence for a place
+            # of some size ("Durán", the Ecuadorian city GeoNames calls Eloy Alfaro).
+            if zipf < 3.0 or (proper_here and zipf < 4.0 and candidate.prior >= 0.65):
                 kept.append(candidate)
         elif exposed and not proper_here:
             if zipf < 3.0 or (candidate.prior >= 0.6 and zipf < 5.0):
