@@ -1441,7 +1441,21 @@ def _recognise(document: Document, gaz: Gazetteer) -> tuple[list[_Found], dict[s
         if not item.allowed:
             _qualify_by_country(text, item, previous, gaz)
         previous = item
-    return found, _focus_countries(found, context_countries)
+    countries = _focus_countries(found, context_countries)
+    if language == "es":
+        # Spanish-language reporting is about Latin America and Spain: a faint focus there
+        # settles names the text gives no other clue for ("Beni" is Bolivia's before the
+        # Congolese town), and yields to the countries the text names.
+        for code in _SPANISH_SPHERE:
+            countries[code] = max(countries.get(code, 0.0), LANGUAGE_FOCUS)
+    return found, countries
+
+
+LANGUAGE_FOCUS = 0.25
+# Spanish-speaking countries, and Brazil, whose borders Spanish-language reporting covers.
+_SPANISH_SPHERE = frozenset(
+    "AR BO BR CL CO CR CU DO EC ES GT HN MX NI PA PE PR PY SV UY VE".split()
+)
 
 
 _POSSESSIVE = re.compile(r"['’]s[ \t]+$")
@@ -1526,17 +1540,21 @@ _LIST_GOES_ON = re.compile(
 )
 _LIST_CAME_BEFORE = re.compile(r"[A-Za-zÁÉÍÓÚÑáéíóúñ][ \t]*,[ \t]*$")
 _QUALIFIER_GAP = re.compile(r"[ \t]*(?:,|\()[ \t]*")
+_IN_QUALIFIER_GAP = re.compile(r",[ \t]+(?:en|in)[ \t]+(?:(?:el|la|the)[ \t]+)?")
 
 
 def _qualify(text: str, first: _Found, second: _Found, gaz: Gazetteer) -> None:
-    """Read "X, Y" and "X (Y)" as a place qualified by the country or region holding it
-    ("Athens, Greece", "Atlanta, Georgia", "Tocache (San Martín)"): keep the readings of
-    X that lie in a reading of Y, and those readings of Y. Two names alone: in a longer
-    list ("Ohio, Oregon, Texas") the comma only separates."""
+    """Read "X, Y", "X (Y)" and "X, en Y" as a place qualified by the country or region
+    holding it ("Athens, Greece", "Atlanta, Georgia", "Tocache (San Martín)", "Pichari,
+    en el Cusco"): keep the readings of X that lie in a reading of Y, and those readings
+    of Y. Two names alone: in a longer list ("Ohio, Oregon, Texas") the comma only
+    separates."""
     gap = text[first.end : second.start]
-    if not _QUALIFIER_GAP.fullmatch(gap):
+    if _IN_QUALIFIER_GAP.fullmatch(gap):
+        pass  # "San Miguel, en Sucumbíos", "Tocache, in San Martín": X lies in Y
+    elif not _QUALIFIER_GAP.fullmatch(gap):
         return
-    if "(" in gap:
+    elif "(" in gap:
         if not text[second.end : second.end + 2].lstrip(" \t").startswith(")"):
             return
     elif first.siblings != (second.key,) or second.siblings != (first.key,):
