@@ -840,8 +840,11 @@ _HEAD_KEEP_PRIOR = 0.7
 # ordinary word capitalised inside a name ("Unidad", "Centro", "Sol", "Interior").
 _COMMON_ZIPF = 4.5
 _OF = r"(?:de|del|de[ \t]+la|de[ \t]+los|de[ \t]+las|of|of[ \t]+the)"
-_HEADS_A_NAME = re.compile(rf"[ \t]+{_OF}[ \t]+([A-ZÁÉÍÓÚÑ][\w'’-]*)")
+_HEADS_A_NAME = re.compile(
+    rf"[ \t]+(?:{_OF}|(for|para(?:[ \t]+la|[ \t]+el)?))[ \t]+([A-ZÁÉÍÓÚÑ][\w'’-]*)"
+)
 _ARTICLES = frozenset("el la los las the".split())
+_AFTER_ARTICLE = re.compile(r"\b(?:el|la|los|las|the)[ \t]+$", re.IGNORECASE)
 # Ministerial titles: "ministro del Interior", "secretary of Defense" name a portfolio.
 _PORTFOLIO_TITLES = frozenset(
     scan_key(w)
@@ -877,6 +880,7 @@ def _content_word(key: str) -> str | None:
 
 def _heads_a_name(
     text: str,
+    start: int,
     end: int,
     key: str,
     candidates: Sequence[ScanCandidate],
@@ -885,7 +889,8 @@ def _heads_a_name(
     place_at: Callable[[int], tuple[ScanCandidate, ...] | None],
 ) -> bool:
     """True when a one-word name heads a capitalised "X de Y" / "X of Y" name it is not
-    the place of: "la Unidad de Investigaciones", "El Centro de Inteligencia
+    the place of ("X for Y" too, when X is a common word): "la Unidad de Investigaciones",
+    "El Centro de Inteligencia
     Antinarcóticos", "El Sol de Bolivia" (a newspaper). The head is read as such when it
     is a common word, or when the words after it are no place; but a Y holding a reading of
     X qualifies it ("Trinidad de Bolivia"), and a well-known X stays ("la Venezuela de
@@ -897,14 +902,19 @@ def _heads_a_name(
     if word is None:
         return False
     follow = _HEADS_A_NAME.match(text, end, end + 60)
-    if follow is None or _word_key(follow.group(1)) in _CONNECTORS:
+    if follow is None or _word_key(follow.group(2)) in _CONNECTORS:
         return False
-    holders = place_at(follow.start(1))
+    common = _zipf(word, language) >= _COMMON_ZIPF
+    if follow.group(1) is not None:
+        # "the Centre for Drug Policy"; but "left Mobile for Veracruz" is a ship's course.
+        after_article = _AFTER_ARTICLE.search(text, max(0, start - 5), start) is not None
+        return common and (word != key or after_article)
+    holders = place_at(follow.start(2))
     if holders is not None:
         countries = {c.country for c in holders if c.kind in (PlaceKind.COUNTRY, PlaceKind.REGION)}
         if any(c.country in countries for c in candidates):
             return False  # "Trinidad de Bolivia": a qualifier
-    return _zipf(word, language) >= _COMMON_ZIPF or holders is None
+    return common or holders is None
 
 
 def _names_a_portfolio_or_feature(
@@ -1396,7 +1406,7 @@ def _recognise(document: Document, gaz: Gazetteer) -> tuple[list[_Found], dict[s
                 context_countries.append((best.country, 0.5))
             continue
         if not title_case and (
-            _heads_a_name(text, end, key, candidates, top, language, place_at)
+            _heads_a_name(text, start, end, key, candidates, top, language, place_at)
             or _names_a_portfolio_or_feature(text, start, key, top, language)
         ):
             continue  # "la Unidad de Investigaciones", "el ministro del Interior"

@@ -210,6 +210,7 @@ def test_context_cases(case: dict[str, Any]) -> None:
         "Según la Unidad de Investigaciones Financieras, el dinero se lavó en efectivo.",
         "El Centro de Inteligencia Antinarcóticos detectó la avioneta al amanecer.",
         "Agents of the Center of Intelligence questioned the pilot.",
+        "A report by the Centre for Drug Policy Studies was released.",
         # A portfolio after a ministerial title.
         "El ministro del Interior anunció más controles.",
         "The secretary of the Interior announced new checks.",
@@ -372,6 +373,9 @@ def test_cli_reports_unreadable_files_and_goes_on(tmp_path: Path) -> None:
             "El contrabando cruza por Ciudad del Este hacia Foz do Iguaçu.",
             ["Ciudad del Este", "Foz do Iguaçu"],
         ),
+        # "X for Y" heads a name only after an article: a ship's course is not one.
+        ("The trawler left Paita for Rotterdam.", ["Paita", "Rotterdam"]),
+        ("The ship left Mobile for Veracruz.", ["Mobile", "Veracruz"]),
         # A place holding a reading of the head qualifies it.
         ("La avioneta salió de Trinidad de Bolivia.", ["Trinidad", "Bolivia"]),
         # "Port of X" and "City of X" capitalised are cues, not another name.
