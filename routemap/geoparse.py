@@ -543,17 +543,31 @@ def _with_short_name_airports(
 ) -> tuple[ScanCandidate, ...]:
     """The readings of "X Airport" written as a name, with the airports called X: the
     press's "Heathrow Airport" is London's (known as "Heathrow"), not the Texan airstrip
-    whose registry name is exactly "Heathrow Airport"."""
+    whose registry name is exactly "Heathrow Airport"; and with a far better-known city
+    X (see below)."""
     base = _AIRPORT_SUFFIX.sub("", key)
     if base == key or base not in matcher.index:
         return candidates
     have = {c.pk for c in candidates}
-    more = tuple(
+    readings = gaz._scan_candidates(base)
+    more = tuple(c for c in readings if c.kind is PlaceKind.AIRPORT and c.pk not in have)
+    # "Madrid Airport" is Madrid's, which the registry names otherwise, not a Colombian
+    # air base: a city far better known than every airport so named is read (the city's
+    # point, as "Madrid airport" lowercase gives).
+    airports = [c for c in candidates + more if c.kind is PlaceKind.AIRPORT]
+    best = _best_airport(airports)
+    more += tuple(
         c
-        for c in gaz._scan_candidates(base)
-        if c.kind is PlaceKind.AIRPORT and c.pk not in have and c.name_type is not NameType.SERVED
+        for c in readings
+        if c.kind is not PlaceKind.AIRPORT
+        and c.prior >= best + _CITY_OVER_AIRPORT
+        # an airport so named near the city is the city's ("Miami Airport")
+        and all(abs(a.lat - c.lat) + abs(a.lon - c.lon) > 1.0 for a in airports)
     )
     return candidates + more if more else candidates
+
+
+_CITY_OVER_AIRPORT = 0.25
 
 
 _AIRPORT_SUFFIX = re.compile(r" (?:international )?airport$")
@@ -1377,6 +1391,8 @@ def _recognise(document: Document, gaz: Gazetteer) -> tuple[list[_Found], dict[s
             continue
         if not _capitalised(surface):
             continue
+        if key in _GENERIC_TAIL and _previous_word(text, start)[:1].isupper():
+            continue  # "Lima Airport": the cue word of the name before it, not a town
         candidates = gaz._scan_candidates(key)
         if key.endswith(" airport"):
             candidates = _with_short_name_airports(key, candidates, matcher, gaz)

@@ -393,3 +393,29 @@ def test_a_qualified_reading_is_kept_when_the_name_recurs_without_it() -> None:
     text = "Peru's Putumayo province borders Colombia; in Putumayo the state is absent."
     places = [m.place.id for m in geoparse(text) if m.text == "Putumayo" and m.place]
     assert places == ["routemap:putumayo-peru", "routemap:putumayo-peru"]
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "country"),
+    [
+        # A capital's airport is not a namesake air base abroad (the registry names
+        # Madrid-Barajas otherwise; a Colombian "Madrid Air Base" is "Madrid Airport").
+        (
+            "Two couriers were arrested at Madrid Airport on a flight from Bogotá.",
+            "Madrid Airport",
+            "ES",
+        ),
+        ("Border Force officers at Heathrow Airport found the heroin.", "Heathrow Airport", "GB"),
+    ],
+)
+def test_an_airport_written_as_a_name_is_the_city_s(text: str, surface: str, country: str) -> None:
+    mentions = {m.text: m for m in geoparse(text)}
+    assert surface in mentions, mentions
+    place = mentions[surface].place
+    assert place is not None and place.country == country, place
+
+
+def test_an_airport_word_after_a_name_is_its_cue_not_a_town() -> None:
+    # "Airport" is also a US town: capitalised after a name it is that name's cue word.
+    found = [m.text for m in geoparse("Police at Lima Airport found a suitcase of cocaine.")]
+    assert found == ["Lima"]
