@@ -379,7 +379,9 @@ def _plausible(
         if candidate.prior >= 0.9:
             kept.append(candidate)
         elif candidate.name_type is NameType.ALTERNATE:
-            if zipf < 3.0:
+            # A rare word, or a name-like one written as a name mid-sentence for a place
+            # of some size ("Durán", the Ecuadorian city GeoNames calls Eloy Alfaro).
+            if zipf < 3.0 or (proper_here and zipf < 4.0 and candidate.prior >= 0.65):
                 kept.append(candidate)
         elif exposed and not proper_here:
             if zipf < 3.0 or (candidate.prior >= 0.6 and zipf < 5.0):
@@ -512,17 +514,63 @@ def _drop_leading_word(
 _AIRPORT_TAIL = re.compile(r"\s+(?:international\s+)?airport$")
 
 
-def _drop_airport_word(text: str, end: int, key: str, matcher: _Matcher) -> tuple[int, str]:
+def _drop_airport_word(
+    text: str, end: int, key: str, matcher: _Matcher, gaz: Gazetteer
+) -> tuple[int, str]:
     """The place name alone in "El Dorado airport", "Cairo airport", with "airport" left as
     the cue word after it (an airport's own name, "Jorge Chávez International Airport",
-    is capitalised and kept whole)."""
+    is capitalised and kept whole, and so is a name that names a bigger airport whole:
+    "Kennedy airport" is New York's, not the town Kennedy or a strip called Kennedy)."""
     if not text.startswith("airport", end - 7):
         return end, key  # the pattern ends with the word (lowercase)
     tail = _AIRPORT_TAIL.search(text[max(0, end - 30) : end])
     if tail is None or not tail.group().strip().islower():
         return end, key
     rest = key[: -len(scan_key(tail.group()))].strip()
-    return (end - len(tail.group()), rest) if rest in matcher.index else (end, key)
+    if rest not in matcher.index:
+        return end, key
+    if _best_airport(gaz._scan_candidates(key)) > _best_airport(gaz._scan_candidates(rest)):
+        return end, key
+    return end - len(tail.group()), rest
+
+
+def _best_airport(candidates: Iterable[ScanCandidate]) -> float:
+    return max((c.prior for c in candidates if c.kind is PlaceKind.AIRPORT), default=0.0)
+
+
+def _with_short_name_airports(
+    key: str, candidates: tuple[ScanCandidate, ...], matcher: _Matcher, gaz: Gazetteer
+) -> tuple[ScanCandidate, ...]:
+    """The readings of "X Airport" written as a name, with the airports called X: the
+    press's "Heathrow Airport" is London's (known as "Heathrow"), not the Texan airstrip
+    whose registry name is exactly "Heathrow Airport"; and with a far better-known city
+    X (see below)."""
+    base = _AIRPORT_SUFFIX.sub("", key)
+    if base == key or base not in matcher.index:
+        return candidates
+    have = {c.pk for c in candidates}
+    readings = gaz._scan_candidates(base)
+    more = tuple(c for c in readings if c.kind is PlaceKind.AIRPORT and c.pk not in have)
+    # "Madrid Airport" is Madrid's, which the registry names otherwise, not a Colombian
+    # air base: a city far better known than every airport so named is read (the city's
+    # point, as "Madrid airport" lowercase gives).
+    airports = [c for c in candidates + more if c.kind is PlaceKind.AIRPORT]
+    best = _best_airport(airports)
+    more += tuple(
+        c
+        for c in readings
+        if c.kind is not PlaceKind.AIRPORT
+        and c.prior >= best + _CITY_OVER_AIRPORT
+        # an airport so named near the city is the city's ("Miami Airport")
+        and all(abs(a.lat - c.lat) + abs(a.lon - c.lon) > 1.0 for a in airports)
+    )
+    return candidates + more if more else candidates
+
+
+_CITY_OVER_AIRPORT = 0.25
+
+
+_AIRPORT_SUFFIX = re.compile(r" (?:international )?airport$")
 
 
 def _with_abbreviation_dot(text: str, end: int) -> int:
@@ -643,8 +691,10 @@ def _capitalised(surface: str) -> bool:
     if not words or not words[0][0].isupper():
         return False
     content = [w for w in words[1:] if w.lower() not in _CONNECTORS]
-    while content and content[-1].lower() in _GENERIC_TAIL:
-        content.pop()  # "Huallaga valley", "Beni department"
+    while content and (
+        content[-1].lower() in _GENERIC_TAIL or _word_key(content[-1]) in _demonyms()
+    ):
+        content.pop()  # "Huallaga valley", "Beni department", "Putumayo peruano"
     return not content or sum(w[0].isupper() for w in content) * 2 >= len(content)
 
 
@@ -793,6 +843,110 @@ _CUE_WORDS = frozenset(
 
 def _is_cue_word(key: str) -> bool:
     return key in _CUE_WORDS
+
+
+# -- names that head or end another name ("Unidad de Investigaciones", "Isla del Sol") -------
+
+# A match this well known (a country, a capital) keeps its reading whatever follows it:
+# "la Venezuela de Maduro". Below it, a common word or an obscure town can head a name.
+_HEAD_KEEP_PRIOR = 0.7
+# How common (wordfreq Zipf, in the document's language) a word must be to read as the
+# ordinary word capitalised inside a name ("Unidad", "Centro", "Sol", "Interior").
+_COMMON_ZIPF = 4.5
+_OF = r"(?:de|del|de[ \t]+la|de[ \t]+los|de[ \t]+las|of|of[ \t]+the)"
+_HEADS_A_NAME = re.compile(
+    rf"[ \t]+(?:{_OF}|(for|para(?:[ \t]+la|[ \t]+el)?))[ \t]+([A-ZÁÉÍÓÚÑ][\w'’-]*)"
+)
+_ARTICLES = frozenset("el la los las the".split())
+_AFTER_ARTICLE = re.compile(r"\b(?:el|la|los|las|the)[ \t]+$", re.IGNORECASE)
+# Ministerial titles: "ministro del Interior", "secretary of Defense" name a portfolio.
+_PORTFOLIO_TITLES = frozenset(
+    scan_key(w)
+    for w in """minister ministers ministro ministra ministros viceministro viceministra
+        vice-minister viceminister secretary secretario secretaria secretaría secretariat
+        subsecretario subsecretaria undersecretary portfolio cartera""".split()
+)
+_PORTFOLIO_BEFORE = re.compile(rf"([^\W\d_][\w-]*)[ \t]+{_OF}[ \t]+$")
+# Features named after the cue word ("Isla del Sol", "Lago de Junín"): a common word there
+# is the feature's name, not a town elsewhere. Ports, towns and regions are not among them:
+# "the Port of Guayaquil" is Guayaquil.
+_FEATURE_WORDS = frozenset(
+    scan_key(w)
+    for w in """isla islas island islands lago laguna lake cerro monte mount mountain sierra
+        valle valley golfo gulf bahia bahía bay cabo cape peninsula península playa beach
+        parque park reserva reserve""".split()
+)
+_FEATURE_BEFORE = re.compile(rf"([A-ZÁÉÍÓÚÑ][\w-]*)[ \t]+{_OF}[ \t]+$")
+# "the Port of Guayaquil", "Ciudad de Guatemala": a capitalised port or city word with "of"
+# is a cue, not another name the place sits in ("Port Arthur", "Ciudad Bolívar" are).
+_OF_ENDINGS = (" de ", " del ", " la ", " los ", " las ", " of ", " the ")
+_PORT_OR_CITY_OF = re.compile(rf"\b(?:Ports?|Puertos?|City|Ciudad)[ \t]+{_OF}[ \t]+$")
+
+
+def _content_word(key: str) -> str | None:
+    """The one word of a key after its leading articles ("el centro" → "centro"), or None
+    when more words are left."""
+    words = key.split()
+    while len(words) > 1 and words[0] in _ARTICLES:
+        words = words[1:]
+    return words[0] if len(words) == 1 else None
+
+
+def _heads_a_name(
+    text: str,
+    start: int,
+    end: int,
+    key: str,
+    candidates: Sequence[ScanCandidate],
+    top: float,
+    language: str,
+    place_at: Callable[[int], tuple[ScanCandidate, ...] | None],
+) -> bool:
+    """True when a one-word name heads a capitalised "X de Y" / "X of Y" name it is not
+    the place of ("X for Y" too, when X is a common word): "la Unidad de Investigaciones",
+    "El Centro de Inteligencia
+    Antinarcóticos", "El Sol de Bolivia" (a newspaper). The head is read as such when it
+    is a common word, or when the words after it are no place; but a Y holding a reading of
+    X qualifies it ("Trinidad de Bolivia"), and a well-known X stays ("la Venezuela de
+    Maduro"). ``place_at(offset)`` gives the candidates of the place name starting there
+    (None for none, or one that is a common word)."""
+    if top >= _HEAD_KEEP_PRIOR:
+        return False
+    word = _content_word(key)
+    if word is None:
+        return False
+    follow = _HEADS_A_NAME.match(text, end, end + 60)
+    if follow is None or _word_key(follow.group(2)) in _CONNECTORS:
+        return False
+    common = _zipf(word, language) >= _COMMON_ZIPF
+    if follow.group(1) is not None:
+        # "the Centre for Drug Policy"; but "left Mobile for Veracruz" is a ship's course.
+        after_article = _AFTER_ARTICLE.search(text, max(0, start - 5), start) is not None
+        return common and (word != key or after_article)
+    holders = place_at(follow.start(2))
+    if holders is not None:
+        countries = {c.country for c in holders if c.kind in (PlaceKind.COUNTRY, PlaceKind.REGION)}
+        if any(c.country in countries for c in candidates):
+            return False  # "Trinidad de Bolivia": a qualifier
+    return common or holders is None
+
+
+def _names_a_portfolio_or_feature(
+    text: str, start: int, key: str, top: float, language: str
+) -> bool:
+    """True after a ministerial title ("el ministro del Interior", "secretary of
+    Defense") or, for a common word, after a feature word ("la Isla del Sol")."""
+    if top >= 0.9 or not text.endswith(_OF_ENDINGS, max(0, start - 5), start):
+        return False  # most names follow no "de" / "of"
+    window = text[max(0, start - 60) : start]
+    title = _PORTFOLIO_BEFORE.search(window)
+    if title is not None and _word_key(title.group(1)) in _PORTFOLIO_TITLES:
+        return True
+    word = _content_word(key)
+    if word is None or top >= _HEAD_KEEP_PRIOR or _zipf(word, language) < _COMMON_ZIPF:
+        return False
+    feature = _FEATURE_BEFORE.search(window)
+    return feature is not None and _word_key(feature.group(1)) in _FEATURE_WORDS
 
 
 # -- context and resolution ---------------------------------------------------------------------
@@ -1195,6 +1349,21 @@ def _recognise(document: Document, gaz: Gazetteer) -> tuple[list[_Found], dict[s
     solid_starts = _SolidEdges({s: n for s, _, n in matches}, matcher, gaz, language)
     solid_ends = _SolidEdges({e: n for _, e, n in matches}, matcher, gaz, language)
     names_of_people: set[str] = set()
+    number_at: dict[int, int] = {}
+
+    def place_at(offset: int) -> tuple[ScanCandidate, ...] | None:
+        """The readings of the place name starting at ``offset``, if one starts there and
+        some reading of it is a place of note by its own name."""
+        if not number_at:
+            number_at.update((s, n) for s, _, n in matches)
+        n = number_at.get(offset)
+        if n is None or n in not_place_ids:
+            return None
+        readings = gaz._scan_candidates(keys[n])
+        if any(c.prior >= 0.6 and c.name_type is not NameType.ALTERNATE for c in readings):
+            return readings
+        return None
+
     # Document.sentence_index and Document.in_chrome, answered from arrays built once.
     sentence_starts = [begin for begin, _ in document.sentences]
     in_chrome = _chrome_lookup(document)
@@ -1210,7 +1379,7 @@ def _recognise(document: Document, gaz: Gazetteer) -> tuple[list[_Found], dict[s
         if number not in not_place_ids:
             written = key
             start, key = _drop_leading_word(text, start, end, key, matcher, gaz)
-            end, key = _drop_airport_word(text, end, key, matcher)
+            end, key = _drop_airport_word(text, end, key, matcher, gaz)
             if key is not written:
                 number = matcher.index[key]
         surface = text[start:end]
@@ -1222,7 +1391,11 @@ def _recognise(document: Document, gaz: Gazetteer) -> tuple[list[_Found], dict[s
             continue
         if not _capitalised(surface):
             continue
+        if key in _GENERIC_TAIL and _previous_word(text, start)[:1].isupper():
+            continue  # "Lima Airport": the cue word of the name before it, not a town
         candidates = gaz._scan_candidates(key)
+        if key.endswith(" airport"):
+            candidates = _with_short_name_airports(key, candidates, matcher, gaz)
         if not candidates:
             continue
         title_case = in_title_case_line(start)
@@ -1248,10 +1421,16 @@ def _recognise(document: Document, gaz: Gazetteer) -> tuple[list[_Found], dict[s
             if best.country:
                 context_countries.append((best.country, 0.5))
             continue
+        if not title_case and (
+            _heads_a_name(text, start, end, key, candidates, top, language, place_at)
+            or _names_a_portfolio_or_feature(text, start, key, top, language)
+        ):
+            continue  # "la Unidad de Investigaciones", "el ministro del Interior"
         if top < 0.9 and (
             _person_or_ship(text, start, rev)
             or (
                 not title_case
+                and not _PORT_OR_CITY_OF.search(text, max(0, start - 30), start)
                 and _inside_proper_phrase(
                     text, start, end, solid_starts, solid_ends, rev, opens_sentence
                 )
@@ -1288,7 +1467,21 @@ def _recognise(document: Document, gaz: Gazetteer) -> tuple[list[_Found], dict[s
         if not item.allowed:
             _qualify_by_country(text, item, previous, gaz)
         previous = item
-    return found, _focus_countries(found, context_countries)
+    countries = _focus_countries(found, context_countries)
+    if language == "es":
+        # Spanish-language reporting is about Latin America and Spain: a faint focus there
+        # settles names the text gives no other clue for ("Beni" is Bolivia's before the
+        # Congolese town), and yields to the countries the text names.
+        for code in _SPANISH_SPHERE:
+            countries[code] = max(countries.get(code, 0.0), LANGUAGE_FOCUS)
+    return found, countries
+
+
+LANGUAGE_FOCUS = 0.25
+# Spanish-speaking countries, and Brazil, whose borders Spanish-language reporting covers.
+_SPANISH_SPHERE = frozenset(
+    "AR BO BR CL CO CR CU DO EC ES GT HN MX NI PA PE PR PY SV UY VE".split()
+)
 
 
 _POSSESSIVE = re.compile(r"['’]s[ \t]+$")
@@ -1301,7 +1494,8 @@ _DEMONYM_CUE = re.compile(
 
 def _qualify_by_country(text: str, item: _Found, previous: _Found | None, gaz: Gazetteer) -> None:
     """Keep the readings in the country a phrase names: "Peru's Putumayo province",
-    "el departamento colombiano de Putumayo", "the Bolivian department of Santa Cruz".
+    "el departamento colombiano de Putumayo", "the Bolivian department of Santa Cruz",
+    "el Chaco paraguayo".
     When no reading lies there, a curated name "X (Country)" is looked for (the
     Peruvian province of Putumayo is the area "Putumayo (Peru)")."""
     before = text[max(0, item.start - 60) : item.start]
@@ -1315,6 +1509,19 @@ def _qualify_by_country(text: str, item: _Found, previous: _Found | None, gaz: G
         best = max(previous.candidates, key=lambda c: c.prior)
         if best.kind is PlaceKind.COUNTRY:
             code, country_pk = best.country, best.pk
+    if code is None:
+        # "the Paraguayan Chaco": an English demonym right before the name.
+        adjective = _previous_word(text, item.start)
+        if (
+            adjective[:1].isupper()
+            and text[item.start - len(adjective) - 1 : item.start - 1] == adjective
+        ):
+            code = _demonyms().get(_word_key(adjective))
+    if code is None:
+        # "el Chaco paraguayo", "la Amazonía peruana": a demonym right after the name.
+        after = _WORD_AFTER_AT.match(text, item.end, item.end + 30)
+        if after is not None and after.start(1) - item.end <= 1 and after.group(1).islower():
+            code = _demonyms().get(_word_key(after.group(1)))
     if code is None:
         # Most mentions follow no "… of" / "… de": skip the pattern for them.
         if not before.rstrip().endswith((" of", " the", " de", " del", " la")):
@@ -1333,37 +1540,47 @@ def _qualify_by_country(text: str, item: _Found, previous: _Found | None, gaz: G
         item.allowed = inside
         return
     if country_pk is None:
-        countries = [c for c in gaz._scan_candidates(code.lower()) if c.kind is PlaceKind.COUNTRY]
-        if not countries:
+        try:
+            country_name = gaz.get(f"iso3166:{code}").name
+        except LookupError:
             return
-        country_pk = countries[0].pk
-    country_name = gaz._place(country_pk).name
-    named = tuple(
-        c
-        for c in gaz._name_candidates(f"{text[item.start : item.end]} ({country_name})")
-        if c.country == code
-    )
+    else:
+        country_name = gaz._place(country_pk).name
+    surface = text[item.start : item.end]
+    bare = _LEADING_ARTICLE.sub("", surface)  # "El Chaco": "Chaco (Paraguay)"
+    named: tuple[ScanCandidate, ...] = ()
+    for name in dict.fromkeys((surface, bare)):
+        named = tuple(
+            c for c in gaz._name_candidates(f"{name} ({country_name})") if c.country == code
+        )
+        if named:
+            break
     if named:
         item.candidates = named + item.candidates
         item.allowed = frozenset(c.pk for c in named)
 
 
+_LEADING_ARTICLE = re.compile(r"^(?:el|la|los|las|the)\s+", re.IGNORECASE)
 _LIST_GOES_ON = re.compile(
     r"[ \t]*(?:,[ \t]*(?:(?:and|or|y|e|o)[ \t]+)?[A-ZÁÉÍÓÚÑ]|(?:and|or|y|e|o)[ \t]+[A-ZÁÉÍÓÚÑ])"
 )
 _LIST_CAME_BEFORE = re.compile(r"[A-Za-zÁÉÍÓÚÑáéíóúñ][ \t]*,[ \t]*$")
 _QUALIFIER_GAP = re.compile(r"[ \t]*(?:,|\()[ \t]*")
+_IN_QUALIFIER_GAP = re.compile(r",[ \t]+(?:en|in)[ \t]+(?:(?:el|la|the)[ \t]+)?")
 
 
 def _qualify(text: str, first: _Found, second: _Found, gaz: Gazetteer) -> None:
-    """Read "X, Y" and "X (Y)" as a place qualified by the country or region holding it
-    ("Athens, Greece", "Atlanta, Georgia", "Tocache (San Martín)"): keep the readings of
-    X that lie in a reading of Y, and those readings of Y. Two names alone: in a longer
-    list ("Ohio, Oregon, Texas") the comma only separates."""
+    """Read "X, Y", "X (Y)" and "X, en Y" as a place qualified by the country or region
+    holding it ("Athens, Greece", "Atlanta, Georgia", "Tocache (San Martín)", "Pichari,
+    en el Cusco"): keep the readings of X that lie in a reading of Y, and those readings
+    of Y. Two names alone: in a longer list ("Ohio, Oregon, Texas") the comma only
+    separates."""
     gap = text[first.end : second.start]
-    if not _QUALIFIER_GAP.fullmatch(gap):
+    if _IN_QUALIFIER_GAP.fullmatch(gap):
+        pass  # "San Miguel, en Sucumbíos", "Tocache, in San Martín": X lies in Y
+    elif not _QUALIFIER_GAP.fullmatch(gap):
         return
-    if "(" in gap:
+    elif "(" in gap:
         if not text[second.end : second.end + 2].lstrip(" \t").startswith(")"):
             return
     elif first.siblings != (second.key,) or second.siblings != (first.key,):
@@ -1560,7 +1777,11 @@ def _resolve(
         best_score, best = scored[0]
         if item.cue is None and not item.allowed and sense[item.key].pk != best.pk:
             chosen = sense[item.key]
-            best_score = next(score for score, c in scored if c.pk == chosen.pk)
+            # A reading only a qualifier added ("Putumayo (Peru)") is not among this
+            # one's: it keeps the qualified occurrence's score.
+            best_score = next(
+                (score for score, c in scored if c.pk == chosen.pk), strength[item.key][1]
+            )
             best = chosen
         runner_up = next((score for score, c in scored if c.pk != best.pk), 0.0)
         top = tops.get(id(scored))

@@ -206,6 +206,17 @@ def test_context_cases(case: dict[str, Any]) -> None:
         "Los vecinos piden la paz social en la comunidad.",
         "El fiscal Juan Lima presentó la denuncia.",
         "Peruvian and Bolivian officials met; the boliviano cited costs.",
+        # A common word heading a capitalised "X de Y" name is that name's, not a town's.
+        "Según la Unidad de Investigaciones Financieras, el dinero se lavó en efectivo.",
+        "El Centro de Inteligencia Antinarcóticos detectó la avioneta al amanecer.",
+        "Agents of the Center of Intelligence questioned the pilot.",
+        "A report by the Centre for Drug Policy Studies was released.",
+        # A portfolio after a ministerial title.
+        "El ministro del Interior anunció más controles.",
+        "The secretary of the Interior announced new checks.",
+        "La viceministra de Defensa Social presentó el informe.",
+        # A common word naming a feature after its cue word.
+        "La Isla del Sol recibe turistas todo el año.",
     ],
 )
 def test_traps_yield_no_place(text: str) -> None:
@@ -343,3 +354,68 @@ def test_cli_reports_unreadable_files_and_goes_on(tmp_path: Path) -> None:
     assert done.returncode == 1
     assert "bad.txt" in done.stderr and "binary" in done.stderr
     assert "Callao" in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # The organisation's or newspaper's head word goes; the place inside it stays.
+        ("El Sol de Bolivia informó del hallazgo en Santa Cruz.", ["Bolivia", "Santa Cruz"]),
+        ("Según la Unidad de Investigaciones, la droga salió de Lima.", ["Lima"]),
+        # A well-known place heading "X de Y" keeps its reading, as do whole names.
+        ("Es la Venezuela de Maduro la que protege a los traficantes.", ["Venezuela"]),
+        ("La droga llegó a Santa Cruz de la Sierra en camión.", ["Santa Cruz de la Sierra"]),
+        (
+            "La pista estaba en Madre de Dios, cerca de Puerto Maldonado.",
+            ["Madre de Dios", "Puerto Maldonado"],
+        ),
+        (
+            "El contrabando cruza por Ciudad del Este hacia Foz do Iguaçu.",
+            ["Ciudad del Este", "Foz do Iguaçu"],
+        ),
+        # "X for Y" heads a name only after an article: a ship's course is not one.
+        ("The trawler left Paita for Rotterdam.", ["Paita", "Rotterdam"]),
+        ("The ship left Mobile for Veracruz.", ["Mobile", "Veracruz"]),
+        # A place holding a reading of the head qualifies it.
+        ("La avioneta salió de Trinidad de Bolivia.", ["Trinidad", "Bolivia"]),
+        # "Port of X" and "City of X" capitalised are cues, not another name.
+        ("The Port of Guayaquil handled the container.", ["Guayaquil"]),
+        ("Customs at the Port of Santos found the cocaine.", ["Santos"]),
+        ("El ministro del Interior habló en Quito.", ["Quito"]),
+    ],
+)
+def test_name_heads_and_portfolios_leave_the_places(text: str, expected: list[str]) -> None:
+    assert [m.text for m in geoparse(text) if m.place is not None] == expected
+
+
+def test_a_qualified_reading_is_kept_when_the_name_recurs_without_it() -> None:
+    # The curated reading the qualifier found is not among the bare name's readings.
+    text = "Peru's Putumayo province borders Colombia; in Putumayo the state is absent."
+    places = [m.place.id for m in geoparse(text) if m.text == "Putumayo" and m.place]
+    assert places == ["routemap:putumayo-peru", "routemap:putumayo-peru"]
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "country"),
+    [
+        # A capital's airport is not a namesake air base abroad (the registry names
+        # Madrid-Barajas otherwise; a Colombian "Madrid Air Base" is "Madrid Airport").
+        (
+            "Two couriers were arrested at Madrid Airport on a flight from Bogotá.",
+            "Madrid Airport",
+            "ES",
+        ),
+        ("Border Force officers at Heathrow Airport found the heroin.", "Heathrow Airport", "GB"),
+    ],
+)
+def test_an_airport_written_as_a_name_is_the_city_s(text: str, surface: str, country: str) -> None:
+    mentions = {m.text: m for m in geoparse(text)}
+    assert surface in mentions, mentions
+    place = mentions[surface].place
+    assert place is not None and place.country == country, place
+
+
+def test_an_airport_word_after_a_name_is_its_cue_not_a_town() -> None:
+    # "Airport" is also a US town: capitalised after a name it is that name's cue word.
+    found = [m.text for m in geoparse("Police at Lima Airport found a suitcase of cocaine.")]
+    assert found == ["Lima"]
