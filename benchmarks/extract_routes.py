@@ -12,8 +12,10 @@ heldout3.yaml and heldout4.yaml (blind: measured once at the end of the round of
 that added them, never listed with --verbose). dev4.yaml is a second development set;
 dev5.yaml a third (wire copy, InSight Crime briefs, press releases, UNODC prose, written
 before the round that tuned on it) and heldout5.yaml its blind twin, written at the same
-time and measured only at the start and the end of that round. The extractor never reads
-these files.
+time and measured only at the start and the end of that round. heldout6.yaml is a blind
+set written for the round after that (Pacific and West African routes, Caribbean go-fast
+boats, Central American land corridors, Southern Cone ports and rivers, Spanish airports,
+precursors to Mexico). The extractor never reads these files.
 
     .venv/bin/python benchmarks/extract_routes.py --sets dev3,heldout --verbose
 """
@@ -58,7 +60,9 @@ def heldout(
     written before the round that added it and measured once at its end (F1 0.63 with
     the code from before that round, 0.64 after), and is kept blind too. dev5.yaml and
     heldout5.yaml were written together before the round that added them (F1 0.53 and
-    0.47 with the code from before it); heldout5.yaml is kept blind.
+    0.47 with the code from before it); heldout5.yaml is kept blind. heldout6.yaml was
+    written blind for the round after that and is kept blind too (its header records the
+    score measured when it was added).
     """
     path = ROOT / "tests/data/routes" / name
     if not path.is_file():
@@ -78,6 +82,7 @@ SETS = {
     "heldout4": ("held out 4 (blind)", lambda: heldout("heldout4.yaml"), False),
     "dev5": ("dev 5 (development)", lambda: heldout("dev5.yaml"), True),
     "heldout5": ("held out 5 (blind)", lambda: heldout("heldout5.yaml"), False),
+    "heldout6": ("held out 6 (blind)", lambda: heldout("heldout6.yaml"), False),
 }
 
 

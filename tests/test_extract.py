@@ -131,7 +131,15 @@ def test_seizure_site_is_where_the_drug_got_to() -> None:
 
 
 @pytest.mark.parametrize(
-    "name", ["heldout.yaml", "heldout2.yaml", "heldout3.yaml", "heldout4.yaml", "heldout5.yaml"]
+    "name",
+    [
+        "heldout.yaml",
+        "heldout2.yaml",
+        "heldout3.yaml",
+        "heldout4.yaml",
+        "heldout5.yaml",
+        "heldout6.yaml",
+    ],
 )
 def test_heldout_passages_never_crash(name: str) -> None:
     """Passages written without the extractor's output in view: it must not fail on any
