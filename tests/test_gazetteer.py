@@ -257,6 +257,21 @@ def test_country_points_are_inside_and_central(gaz: Gazetteer) -> None:
     assert 14 < vietnam.lat < 19, vietnam
 
 
+def test_central_america_is_the_isthmus(gaz: Gazetteer) -> None:
+    """ "Central America" as UNODC and the press use it (the seven isthmus states): its
+    marker sits on the isthmus, not in central Mexico (UN M49 013 takes Mexico in)."""
+    import shapely
+
+    area = gaz.get("routemap:central-america")
+    point = shapely.Point(area.lon, area.lat)
+    assert area.geometry is not None and area.geometry.contains(point)
+    mexico = gaz.get("iso3166:MX")
+    assert mexico.geometry is not None and not mexico.geometry.intersects(point), area
+    assert not area.geometry.contains(shapely.Point(mexico.lon, mexico.lat))
+    guatemala = gaz.get("iso3166:GT")
+    assert area.geometry.contains(shapely.Point(guatemala.lon, guatemala.lat))
+
+
 def test_airstrips_from_airportsdata(gaz: Gazetteer) -> None:
     assert gaz.resolve("SPLA").id == "icao:SPLA"
     assert gaz.resolve("Mazamari", kind="airport").id == "icao:SPMF"
