@@ -197,8 +197,10 @@ def airport_name_variants(name: str, city: str = "") -> list[str]:
         variants.append(short)
         variants += _cue_forms(short, international)
     city_norm = normalize_name(city)
-    if city_norm and city_norm in normalize_name(name):
-        # The airport named after its city is "the <City> airport" ("Lisbon Airport").
+    if city_norm and city_norm in normalize_name(name) and international:
+        # The international airport named after its city is "the <City> airport"
+        # ("Frankfurt Airport"); a city's lesser airports ("Miami-Opa Locka Executive")
+        # are not.
         variants += _cue_forms(city, international)
         qualified = _CITY_QUALIFIER.match(city)
         if qualified:
