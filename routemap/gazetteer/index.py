@@ -274,11 +274,11 @@ def _scan_rows(record: PlaceRecord) -> list[tuple[str, str]]:
         key = scan_key(name)
         if (
             record.kind is PlaceKind.AIRPORT
-            and name_type is not NameType.LOCALIZED
+            and name_type is not NameType.ALIAS
             and not any(w in key for w in _AIRPORT_WORDS)
         ):
             # an airport's bare name is mostly a person's name ("Jorge Chavez"); the
-            # source marks the distinctive ones ("Heathrow") LOCALIZED
+            # source types the distinctive ones ("Schiphol") ALIAS
             continue
         norm = normalize_name(name)
         if len(key) >= 3 and norm:

@@ -88,7 +88,7 @@ def airport_short_names(name: str, city: str = "") -> list[str]:
     inner = re.search(r"\(([^)]*)\)", name)
     outer = re.sub(r"\([^)]*\)", " ", name)
     # "Galeao - Antonio Carlos Jobim": either half is the airport's name.
-    halves = [h for h in re.split(r"\s+[-–]\s+", outer)]
+    halves = re.split(r"\s+[-–]\s+", outer)
     parts += halves if len(halves) > 1 else [outer]
     if inner:
         parts.append(inner.group(1))
@@ -114,7 +114,7 @@ def airport_short_names(name: str, city: str = "") -> list[str]:
 # "Frankfurt am Main", "Newcastle upon Tyne": the city as people say it, "Frankfurt".
 _CITY_QUALIFIER = re.compile(r"^(\w{4,}) (?:am|an der|an|im|upon|on) \w", re.IGNORECASE)
 #: How common (wordfreq Zipf, English or Spanish) a one-word short name may be and still
-#: be found alone in text: "Heathrow" (3.4) and "Schiphol" are, but "Midway", "Liberty"
+#: be found alone in text: "Gatwick" (2.9) and "Schiphol" are, but "Midway", "Liberty"
 #: and "Logan" (a word, a person) need the airport cue next to them.
 BARE_NAME_MAX_ZIPF = 3.5
 
@@ -232,15 +232,21 @@ class Airports(Source):
                 shorts = set(airport_short_names(name, city)) if city else set()
                 with_city = _with_city(airport_base_name(name), city)
                 for variant in airport_name_variants(name, city):
-                    # A bare name is found in text alone (LOCALIZED) only when it is a
-                    # scheduled airport's and distinctive ("Schiphol", "Gatwick", or the
-                    # city and a name: "London Heathrow"); a person's name or a word
-                    # ("Benito Juarez", "Midway") needs the cue.
+                    # A bare name is found in text alone only when it is a scheduled
+                    # airport's and distinctive ("Schiphol", "Gatwick", or the city and a
+                    # name: "London Heathrow"): the index scans an airport's bare names
+                    # only when typed ALIAS. A person's name or a word ("Benito Juarez",
+                    # "Midway") is a reading of the name but needs the cue to be found.
                     bare_ok = bool(iata) and (
                         (variant in shorts and _is_distinctive(variant)) or variant == with_city
                     )
-                    cued = any(w in variant.lower() for w in ("airport", "aeropuerto"))
-                    kind = NameType.LOCALIZED if cued or bare_ok else NameType.ALTERNATE
+                    kind = (
+                        NameType.ALIAS
+                        if bare_ok
+                        else NameType.LOCALIZED
+                        if " " in variant
+                        else NameType.ALTERNATE
+                    )
                     names.append((variant, kind))
                 if city:
                     names.append((city, NameType.SERVED))
