@@ -503,6 +503,12 @@ def _drop_leading_word(
     if rest not in matcher.index:
         return start, key
     if head.group()[0].islower():
+        # "aeropuerto Felipe Ángeles" is kept whole when it names a bigger airport than
+        # the name alone (a general, a town), as "Felipe Ángeles airport" is
+        if head.group().lower().startswith("aeropuerto") and _best_airport(
+            gaz._scan_candidates(key)
+        ) > _best_airport(gaz._scan_candidates(rest)):
+            return start, key
         return head.end(), rest
     if not _sentence_start(text, start):
         return start, key  # "El Estrecho" mid-sentence: the article is part of the name

@@ -7,7 +7,8 @@ import pickle
 
 import pytest
 
-from routemap import Gazetteer, InvalidQuery, Place, PlaceKind, PlaceNotFound
+from routemap import Gazetteer, InvalidQuery, Place, PlaceKind, PlaceNotFound, geoparse
+from routemap.gazetteer.sources.airports import airport_short_names
 
 
 def km(a: tuple[float, float], b: tuple[float, float]) -> float:
@@ -383,6 +384,10 @@ def test_places_returned_are_places(gaz: Gazetteer) -> None:
         ("Viru Viru", "airport", "icao:SLVR"),
         ("aeropuerto de Viru Viru", "airport", "icao:SLVR"),
         ("Schiphol airport", "airport", "icao:EHAM"),
+        # An international, scheduled airport outranks a strip of the same short name.
+        ("Benito Juárez airport", "airport", "icao:MMMX"),
+        ("Mariscal Sucre", "airport", "icao:SEQM"),
+        ("Frankfurt Airport", "airport", "icao:EDDF"),
         # A port ranks by searoute's scheduled traffic and reach (San Antonio, Chile, not
         # the Ibiza quay of that name).
         ("San Antonio", "port", "locode:CLSAI"),
@@ -414,3 +419,38 @@ def spain_population(gaz: Gazetteer) -> int:
     population = gaz.get("geonames:3117735").population
     assert population is not None
     return population
+
+
+@pytest.mark.parametrize(
+    ("name", "city", "short"),
+    [
+        ("London Heathrow Airport", "London", ["Heathrow"]),
+        ("Paris-Orly Airport", "Paris", ["Orly"]),
+        ("Chicago O'Hare International Airport", "Chicago", ["O'Hare"]),
+        (
+            "Galeao - Antonio Carlos Jobim International Airport",
+            "Rio De Janeiro",
+            ["Galeao", "Antonio Carlos Jobim"],
+        ),
+        (
+            "Licenciado Benito Juarez International Airport",
+            "Mexico City",
+            ["Licenciado Benito Juarez", "Benito Juarez"],
+        ),
+        ("Nuevo Aeropuerto Internacional Mariscal Sucre", "Quito", ["Mariscal Sucre"]),
+        ("Barcelona International Airport", "Barcelona", []),
+    ],
+)
+def test_airport_short_names(name: str, city: str, short: list[str]) -> None:
+    assert airport_short_names(name, city) == short
+
+
+def test_airport_bare_names_only_when_distinctive(gaz: Gazetteer) -> None:
+    """A one-word short name of a scheduled airport is a name alone ("Gatwick"); a
+    person's name or a town's needs the airport cue ("Benito Juárez", "Fiumicino")."""
+    gatwick = gaz._scan_candidates("gatwick")
+    assert [c.id for c in gatwick] == ["icao:EGKK"]
+    assert "icao:EGLL" in {c.id for c in gaz._scan_candidates("london heathrow")}
+    assert "icao:MMMX" in {c.id for c in gaz._scan_candidates("benito juarez airport")}
+    person = geoparse("Benito Juárez was twice president of Mexico.", gazetteer=gaz)
+    assert "icao:MMMX" not in {m.place.id for m in person if m.place}

@@ -272,8 +272,14 @@ def _scan_rows(record: PlaceRecord) -> list[tuple[str, str]]:
         if name_type is NameType.ALTERNATE and small_city:
             continue
         key = scan_key(name)
-        if record.kind is PlaceKind.AIRPORT and not any(w in key for w in _AIRPORT_WORDS):
-            continue  # an airport's bare name is mostly a person's name ("Jorge Chavez")
+        if (
+            record.kind is PlaceKind.AIRPORT
+            and name_type is not NameType.ALIAS
+            and not any(w in key for w in _AIRPORT_WORDS)
+        ):
+            # an airport's bare name is mostly a person's name ("Jorge Chavez"); the
+            # source types the distinctive ones ("Schiphol") ALIAS
+            continue
         norm = normalize_name(name)
         if len(key) >= 3 and norm:
             rows.append((key, norm))
