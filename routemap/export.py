@@ -20,8 +20,10 @@ from __future__ import annotations
 
 import collections
 import contextlib
+import dataclasses
 import errno
 import glob
+import heapq
 import html
 import multiprocessing
 import os
@@ -609,6 +611,7 @@ class _Spill:
             CREATE TABLE unresolved (seq INTEGER, text TEXT);
             CREATE TABLE routes (n INTEGER PRIMARY KEY, rid TEXT, route BLOB);
             CREATE INDEX routes_by_id ON routes (rid);
+            CREATE TABLE merged (seq INTEGER PRIMARY KEY, route BLOB);
             """
         )
 
@@ -654,6 +657,25 @@ class _Spill:
             rows = self.db.execute("SELECT route FROM routes WHERE rid = ? ORDER BY n", (rid,))
             yield from RouteSet(pickle.loads(blob) for (blob,) in rows).merge()
 
+    def keep(self, seq: int, route: Route) -> None:
+        """Keep merged route number ``seq`` for :meth:`kept`."""
+        self.db.execute(
+            "INSERT INTO merged VALUES (?, ?)", (seq, pickle.dumps(route, pickle.HIGHEST_PROTOCOL))
+        )
+
+    def kept(self, seqs: Sequence[int] | None = None) -> Iterator[Route]:
+        """The merged routes kept, all or those numbered ``seqs``, in order."""
+        if seqs is None:
+            for (blob,) in self.db.execute("SELECT route FROM merged ORDER BY seq"):
+                yield pickle.loads(blob)
+            return
+        for start in range(0, len(seqs), 500):  # SQLite limits the parameters of a query
+            part = seqs[start : start + 500]
+            marks = ",".join("?" * len(part))
+            sql = f"SELECT route FROM merged WHERE seq IN ({marks}) ORDER BY seq"
+            for (blob,) in self.db.execute(sql, part):
+                yield pickle.loads(blob)
+
     def rows(self, sql: str) -> Iterator[tuple[Any, ...]]:
         yield from self.db.execute(sql)
 
@@ -685,6 +707,98 @@ def _collect(
     return written
 
 
+#: The most routes one batch map (a mode map or all-routes.html) draws. A large corpus has
+#: tens of thousands of distinct routes: drawing them all would make memory (and the page)
+#: grow with the corpus, and no browser shows them legibly. Past it a map draws the most
+#: cited routes and says so; every route, with all its citations, stays in
+#: routes.geojson, routes.yaml and the document maps.
+MAP_ROUTES = 2000
+#: Merged routes held at once while writing routes.geojson and routes.yaml.
+_FILE_CHUNK = 256
+
+
+@dataclass(slots=True)
+class _Tally:
+    """One batch map's share of the merged routes, counted as they stream past: how many,
+    their distinct places, and the ``MAP_ROUTES`` most cited (the first seen on a tie)."""
+
+    mode: Mode | None
+    count: int = 0
+    places: set[str] = dataclasses.field(default_factory=set)
+    top: list[tuple[int, int]] = dataclasses.field(default_factory=list)  # (citations, -seq)
+
+    def add(self, seq: int, route: Route) -> None:
+        if self.mode is not None and self.mode not in route.modes:
+            return
+        self.count += 1
+        self.places.update(p.id for p in route.stops)
+        key = (len(route.citations), -seq)
+        if len(self.top) < MAP_ROUTES:
+            heapq.heappush(self.top, key)
+        elif key > self.top[0]:
+            heapq.heapreplace(self.top, key)
+
+    def drawn(self) -> list[int]:
+        """The merged routes this map draws, by ``seq``."""
+        return sorted(-seq for _, seq in self.top)
+
+
+def _map_title(title: str, tally: _Tally) -> str:
+    if tally.count <= MAP_ROUTES:
+        return title
+    return (
+        f"{title}: the {MAP_ROUTES:,} most cited of {tally.count:,} routes "
+        "(every route and citation is in routes.geojson, routes.yaml and the document maps)"
+    )
+
+
+def _chunks(routes: Iterable[Route]) -> Iterator[RouteSet]:
+    chunk: list[Route] = []
+    for route in routes:
+        chunk.append(route)
+        if len(chunk) == _FILE_CHUNK:
+            yield RouteSet(chunk)
+            chunk = []
+    if chunk:
+        yield RouteSet(chunk)
+
+
+def _geojson_pieces(routes: Iterable[Route]) -> Iterator[str]:
+    """The text of ``write_routes(routes, "x.geojson")``, a chunk of routes at a time:
+    each chunk's FeatureCollection with its head and tail cut, the features joined."""
+    from routemap.io import _geojson_text
+
+    empty = _geojson_text(RouteSet())
+    head, _, tail = empty.partition("[]")
+    first = True
+    for chunk in _chunks(routes):
+        text = _geojson_text(chunk)
+        body = text[len(head) + 2 : len(text) - len(tail) - 4]  # inside "[\n … \n  ]"
+        if first:
+            yield head + "[\n"
+            first = False
+        else:
+            yield ",\n"
+        yield body
+    yield empty if first else "\n  ]" + tail
+
+
+def _yaml_pieces(routes: Iterable[Route]) -> Iterator[str]:
+    """The text of ``write_routes(routes, "x.yaml")``, a chunk of routes at a time: the
+    list items of each chunk's document follow the first's ``routes:`` line."""
+    from routemap.io import _yaml_text
+
+    empty = _yaml_text(RouteSet())
+    head = empty.removesuffix("routes: []\n")
+    first = True
+    for chunk in _chunks(routes):
+        body = _yaml_text(chunk).removeprefix(head)
+        yield head + body if first else body.removeprefix("routes:\n")
+        first = False
+    if first:
+        yield empty
+
+
 def _batch_outputs(
     out: Path,
     spill: _Spill,
@@ -693,30 +807,37 @@ def _batch_outputs(
     online_tiles: bool,
     browser: Browser | None,
 ) -> tuple[BuildReport, set[str]]:
-    """The maps by mode, all routes, the route files and the index, from ``spill``."""
-    batch = RouteSet(spill.merged())
+    """The maps by mode, all routes, the route files and the index, from ``spill``.
+
+    The merged routes stream through once (kept in ``spill``, tallied per map); each map
+    then reads back the routes it draws, and the route files are written a chunk at a
+    time, so memory is bounded by ``MAP_ROUTES``, not by the size of the batch."""
+    tallies = [_Tally(mode) for mode, _, _ in MODE_MAPS] + [_Tally(None)]
+    for seq, route in enumerate(spill.merged()):
+        spill.keep(seq, route)
+        for tally in tallies:
+            tally.add(seq, route)
+    spill.db.commit()
     mode_rows: list[tuple[str, str, int, int]] = []
     skipped: list[str] = []
-    for mode, name, title in MODE_MAPS:
-        subset = batch.filter(mode=mode)
-        if not len(subset):
+    maps = [*MODE_MAPS, (None, ALL_ROUTES, "All routes")]
+    for (_, name, title), tally in zip(maps, tallies, strict=True):
+        if not tally.count and name != ALL_ROUTES:
             skipped.append(name)
             continue
-        _render_routes(subset, title, out / name, online_tiles)
-        mode_rows.append((name, title, len(subset), _distinct_places(subset)))
-    _render_routes(batch, "All routes", out / ALL_ROUTES, online_tiles)
-    mode_rows.append((ALL_ROUTES, "All routes", len(batch), _distinct_places(batch)))
+        drawn = RouteSet(spill.kept(tally.drawn()))
+        _render_routes(drawn, _map_title(title, tally), out / name, online_tiles)
+        del drawn
+        mode_rows.append((name, title, tally.count, len(tally.places)))
+    total = tallies[-1].count
+    del tallies
     written = written | {name for name, *_ in mode_rows}
     if browser is not None:
         written |= {_thumbnail(browser, out, name) for name, *_ in mode_rows}
 
-    from routemap.io import write_routes
-
-    for name in ("routes.geojson", "routes.yaml"):
-        with _writing(out / name):
-            write_routes(batch, out / name)
-        written.add(name)
-    del batch
+    _write_text(out / "routes.geojson", _geojson_pieces(spill.kept()))
+    _write_text(out / "routes.yaml", _yaml_pieces(spill.kept()))
+    written |= {"routes.geojson", "routes.yaml"}
 
     failures = list(missing) + [
         (path, error)
@@ -739,7 +860,7 @@ def _batch_outputs(
         maps=(*doc_maps, *(name for name, *_ in mode_rows)),
         failures=tuple(failures),
         unresolved=unresolved,
-        routes=mode_rows[-1][2],
+        routes=total,
         skipped=tuple(skipped),
     )
     _write_text(out / "index.html", _index(report, mode_rows, spill, browser is not None))
