@@ -14,6 +14,7 @@ mentions, and cue words ("port of", "puerto de", "X airport", "departamento de",
 
 from __future__ import annotations
 
+import array
 import bisect
 import csv
 import functools
@@ -223,6 +224,23 @@ def _capital_words(surface: str) -> int:
     return sum(1 for word in surface.split() if word[:1].isupper())
 
 
+class _KeyIndex:
+    """``keys.index(key)`` and ``key in keys`` for the scan keys of a matcher, asked of
+    its automaton (which maps each padded key to its number)."""
+
+    __slots__ = ("_exists", "_get")
+
+    def __init__(self, automaton: Any) -> None:
+        self._exists = automaton.exists
+        self._get = automaton.get
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and bool(self._exists(f" {key} "))
+
+    def __getitem__(self, key: str) -> int:
+        return int(self._get(f" {key} "))  # KeyError when it is not a key
+
+
 class _Matcher:
     """The automaton over every scan key of a gazetteer, built once per gazetteer."""
 
@@ -245,8 +263,10 @@ class _Matcher:
             automaton.add_word(f" {key} ", number)
         automaton.make_automaton()
         self.automaton = automaton
-        self.index = {key: number for number, key in enumerate(self.keys)}
-        self.lengths = [len(key) for key in self.keys]
+        # Membership answered by the automaton, which holds every key already: a dict of
+        # 320,000 keys would add 16 MB to every process that geoparses.
+        self.index = _KeyIndex(automaton)
+        self.lengths = array.array("H", map(len, self.keys))  # 2 bytes a key, not 8
         # _plausible's answers (and their top prior) by (key, exposed, proper here,
         # language), with the candidate tuple they were computed from (the gazetteer's).
         self.plausible: dict[
