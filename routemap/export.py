@@ -535,9 +535,11 @@ def build(
         jobs = [(f, str(out / pages[f]) if f in pages else None, online_tiles) for f in files]
         show = sys.stderr.isatty() if progress is None else progress
         runner = _run_dask(workers, scheduler) if engine == "dask" else _run_local(workers)
-        with runner as stream:  # the workers end here, before the batch maps are drawn
+        with runner as (stream, draw):  # the workers end here, after the batch maps
             written = _collect(stream(jobs), len(jobs), spill, out, pages, browser, show)
-        report, written = _batch_outputs(out, spill, missing, written, online_tiles, browser)
+            report, written = _batch_outputs(
+                out, spill, missing, written, online_tiles, browser, draw
+            )
         _write_manifest(out, written)
         _remove_stale(out, claimed - written)
         _remove_temp_files(out, claimed | planned)
@@ -548,6 +550,13 @@ def build(
 
 _Job = tuple[str, "str | None", bool]
 _Stream = Callable[[Sequence[_Job]], Iterator[_Result]]
+#: Draws a batch map: ``draw(routes, title, target, online_tiles)``, a job to wait on.
+_Draw = Callable[[RouteSet, str, Path, bool], Any]
+
+
+def _draw_here(routes: RouteSet, title: str, target: Path, online_tiles: bool) -> _Now:
+    _render_routes(routes, title, target, online_tiles)
+    return _Now(None)
 
 
 def _ordered(
@@ -569,21 +578,21 @@ class _Now:
 
     __slots__ = ("value",)
 
-    def __init__(self, value: _Result) -> None:
+    def __init__(self, value: Any) -> None:
         self.value = value
 
-    def result(self) -> _Result:
+    def result(self) -> Any:
         return self.value
 
 
 @contextlib.contextmanager
-def _run_local(workers: int) -> Iterator[_Stream]:
+def _run_local(workers: int) -> Iterator[tuple[_Stream, _Draw]]:
     global _freeze_here, _read_here
     if workers == 1:
         _read_here = 0
         _freeze_here = not gc.get_freeze_count()  # a caller's own freeze is left as it is
         try:
-            yield lambda jobs: _ordered(jobs, lambda job: _Now(_process(*job)), 1)
+            yield lambda jobs: _ordered(jobs, lambda job: _Now(_process(*job)), 1), _draw_here
         finally:
             if _freeze_here:
                 _freeze_here = False
@@ -592,13 +601,18 @@ def _run_local(workers: int) -> Iterator[_Stream]:
     context = multiprocessing.get_context("spawn")  # no fork of a threaded parent
     pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_init)
     try:
-        yield lambda jobs: _ordered(jobs, lambda job: pool.submit(_process, *job), 4 * workers)
+        # The batch maps are drawn by the workers too, side by side, while this process
+        # writes the route files.
+        yield (
+            lambda jobs: _ordered(jobs, lambda job: pool.submit(_process, *job), 4 * workers),
+            lambda *args: pool.submit(_render_routes, *args),
+        )
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 
 
 @contextlib.contextmanager
-def _run_dask(workers: int, scheduler: str | None) -> Iterator[_Stream]:
+def _run_dask(workers: int, scheduler: str | None) -> Iterator[tuple[_Stream, _Draw]]:
     """The jobs on a dask.distributed cluster: the scheduler at ``scheduler``, else a
     local cluster of ``workers`` processes on 127.0.0.1 (no dashboard), closed after."""
     try:
@@ -627,7 +641,7 @@ def _run_dask(workers: int, scheduler: str | None) -> Iterator[_Stream]:
             def submit(job: _Job) -> object:
                 return client.submit(_process, *job, pure=False)
 
-            yield lambda jobs: _ordered(jobs, submit, window)
+            yield (lambda jobs: _ordered(jobs, submit, window)), _draw_here
     finally:
         if cluster is not None:
             cluster.close()
@@ -849,6 +863,7 @@ def _batch_outputs(
     written: set[str],
     online_tiles: bool,
     browser: Browser | None,
+    draw: _Draw = _draw_here,
 ) -> tuple[BuildReport, set[str]]:
     """The maps by mode, all routes, the route files and the index, from ``spill``.
 
@@ -864,23 +879,25 @@ def _batch_outputs(
     mode_rows: list[tuple[str, str, int, int]] = []
     skipped: list[str] = []
     maps = [*MODE_MAPS, (None, ALL_ROUTES, "All routes")]
+    jobs = []
     for (_, name, title), tally in zip(maps, tallies, strict=True):
         if not tally.count and name != ALL_ROUTES:
             skipped.append(name)
             continue
         drawn = RouteSet(spill.kept(tally.drawn()))
-        _render_routes(drawn, _map_title(title, tally), out / name, online_tiles)
+        jobs.append(draw(drawn, _map_title(title, tally), out / name, online_tiles))
         del drawn
         mode_rows.append((name, title, tally.count, len(tally.places)))
     total = tallies[-1].count
     del tallies
-    written = written | {name for name, *_ in mode_rows}
-    if browser is not None:
-        written |= {_thumbnail(browser, out, name) for name, *_ in mode_rows}
-
     _write_text(out / "routes.geojson", _geojson_pieces(spill.kept()))
     _write_text(out / "routes.yaml", _yaml_pieces(spill.kept()))
-    written |= {"routes.geojson", "routes.yaml"}
+    written = written | {"routes.geojson", "routes.yaml"}
+    for job in jobs:
+        job.result()  # a map that could not be written stops the build here
+    written |= {name for name, *_ in mode_rows}
+    if browser is not None:
+        written |= {_thumbnail(browser, out, name) for name, *_ in mode_rows}
 
     failures = list(missing) + [
         (path, error)
