@@ -2,14 +2,15 @@
 
 Run from the project root:
 
-    .venv/bin/python benchmarks/build_speed.py [--documents 1000]
+    .venv/bin/python benchmarks/build_speed.py [--documents 1000] [--repeat 2]
     .venv/bin/python benchmarks/build_speed.py --documents 100000 --memory [--workers 2]
     .venv/bin/python benchmarks/build_speed.py --documents 300 --stages
 
 Articles are generated from English and Spanish templates over real gazetteer places
 (Peruvian, Bolivian and Colombian towns, world ports and countries), so every one states a
-route. Prints the wall time of `routemap.export.build` with 1 and 2 workers, the speed-up,
-and the peak RSS of this process and its workers.
+route. Prints the wall time of `routemap.export.build` with 1 and 2 workers (each run
+``--repeat`` times, alternating, the medians compared), the speed-up, and the peak RSS of
+this process and its workers.
 
 With ``--memory``, runs ``routemap build`` once in a subprocess and samples the resident
 memory of it and its worker processes every ``--interval`` seconds: prints the curve
@@ -25,6 +26,8 @@ import contextlib
 import os
 import random
 import resource
+import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -123,10 +126,28 @@ def memory(documents: int, workers: int, interval: float, report: float) -> None
     if samples:
         last = samples[-1]
         print(f"{last[0]:8.0f} {last[1]:10d} {last[2]:8.0f} {last[3]:8.0f}  (last sample)")
+        _curve(samples, documents)
         print(
             f"peak RSS: main process {max(s[2] for s in samples):.0f} MB, main + workers "
             f"{max(s[3] for s in samples):.0f} MB (goal ≤ 500 MB, flat)"
         )
+
+
+def _curve(samples: list[tuple[float, int, float, float]], documents: int) -> None:
+    """The peak RSS up to each milestone of documents done, and over the batch phase
+    (once every document's page is written): flat means the rows do not climb."""
+    print(f"{'docs done':>10} {'peak main MB':>13} {'peak all MB':>12}")
+    milestones = [n for n in (100, 1_000, 2_000, 5_000, 10_000, 20_000, 50_000) if n < documents]
+    for n in [*milestones, documents]:
+        reached = [s for s in samples if 0 < s[1] <= n]
+        if reached:
+            main = max(s[2] for s in reached)
+            every = max(s[3] for s in reached)
+            print(f"{'≤ ' + format(n, ','):>10} {main:13.0f} {every:12.0f}")
+    batch = [s for s in samples if s[1] >= documents]
+    if batch:  # the mode maps, all-routes.html, the route files and the index
+        main, every = max(s[2] for s in batch), max(s[3] for s in batch)
+        print(f"{'batch':>10} {main:13.0f} {every:12.0f}  ({batch[-1][0] - batch[0][0]:.0f} s)")
 
 
 def _before(document: Document) -> RouteSet:
@@ -182,6 +203,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--documents", "--docs", type=int, default=1000)
     parser.add_argument("--memory", action="store_true", help="sample RSS of one build")
+    parser.add_argument("--repeat", type=int, default=2, help="runs of each, median shown")
     parser.add_argument("--workers", type=int, default=2, help="with --memory")
     parser.add_argument("--interval", type=float, default=2.0, help="seconds between samples")
     parser.add_argument("--report", type=float, default=60.0, help="seconds between rows shown")
@@ -199,17 +221,25 @@ def main() -> None:
         articles = Path(tmp) / "articles"
         articles.mkdir()
         generate(args.documents, articles)
-        times = {}
-        for workers in (1, 2):
-            start = time.perf_counter()
-            report = build([str(articles)], Path(tmp) / f"out-{workers}", workers=workers)
-            times[workers] = time.perf_counter() - start
-            print(
-                f"{workers} worker{'s' if workers > 1 else ' '}: {times[workers]:6.1f} s for "
-                f"{args.documents} documents ({report.routes} routes, "
-                f"{len(report.failures)} failed)"
-            )
-    print(f"speed-up with 2 workers: {times[1] / times[2]:.2f}× (goal ≥ 1.7× on 2 cores)")
+        times: dict[int, list[float]] = {1: [], 2: []}
+        for repeat in range(args.repeat):
+            # Alternate which goes first, so that a change in the machine's load falls on both.
+            for workers in (1, 2) if repeat % 2 == 0 else (2, 1):
+                out = Path(tmp) / f"out-{workers}"
+                shutil.rmtree(out, ignore_errors=True)
+                start = time.perf_counter()
+                report = build([str(articles)], out, workers=workers)
+                times[workers].append(time.perf_counter() - start)
+                print(
+                    f"{workers} worker{'s' if workers > 1 else ' '}: {times[workers][-1]:6.1f} s "
+                    f"for {args.documents} documents ({report.routes} routes, "
+                    f"{len(report.failures)} failed)",
+                    flush=True,
+                )
+    one, two = statistics.median(times[1]), statistics.median(times[2])
+    print(f"median of {args.repeat}: 1 worker {one:.1f} s, 2 workers {two:.1f} s")
+    print(f"speed-up with 2 workers: {one / two:.2f}× (goal ≥ 1.7× on 2 cores)")
+    print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(f"peak RSS: this process {own:.0f} MB, largest worker {children:.0f} MB")

@@ -236,6 +236,28 @@ def _tidy() -> None:
         gc.collect()
 
 
+def _release_document_work() -> None:
+    """Give back what reading the documents loaded in this process (the scan matcher,
+    about 120 MB, and the word-frequency lists) before the batch maps are drawn, so that
+    a one-worker build peaks no higher at the end than while reading. A later geoparse
+    in this process loads them again (a second or two)."""
+    import ctypes
+    import importlib
+
+    geoparse = importlib.import_module("routemap.geoparse")  # the module, not the function
+    with geoparse._MATCHERS_LOCK:
+        geoparse._MATCHERS.clear()
+    geoparse._zipf.cache_clear()
+    with contextlib.suppress(ImportError):
+        import wordfreq
+
+        wordfreq.get_frequency_dict.cache_clear()
+        wordfreq.get_frequency_list.cache_clear()
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):  # glibc: hand freed pages back
+        ctypes.CDLL(None).malloc_trim(0)
+
+
 def _worker_init() -> None:
     global _freeze_here
     _freeze_here = True
@@ -537,6 +559,8 @@ def build(
         runner = _run_dask(workers, scheduler) if engine == "dask" else _run_local(workers)
         with runner as (stream, draw):  # the workers end here, after the batch maps
             written = _collect(stream(jobs), len(jobs), spill, out, pages, browser, show)
+            if engine == "local" and workers == 1:
+                _release_document_work()
             report, written = _batch_outputs(
                 out, spill, missing, written, online_tiles, browser, draw
             )
