@@ -554,11 +554,12 @@ def build(
         claimed = _read_manifest(out) | {name for name in planned if not (out / name).exists()}
         _write_manifest(out, claimed)
         spill = stack.enter_context(_Spill.create(out))
-        jobs = [(f, str(out / pages[f]) if f in pages else None, online_tiles) for f in files]
+        # A generator: a large batch's jobs are made as the stream takes them.
+        jobs = ((f, str(out / pages[f]) if f in pages else None, online_tiles) for f in files)
         show = sys.stderr.isatty() if progress is None else progress
         runner = _run_dask(workers, scheduler) if engine == "dask" else _run_local(workers)
         with runner as (stream, draw):  # the workers end here, after the batch maps
-            written = _collect(stream(jobs), len(jobs), spill, out, pages, browser, show)
+            written = _collect(stream(jobs), len(files), spill, out, pages, browser, show)
             if engine == "local" and workers == 1:
                 _release_document_work()
             report, written = _batch_outputs(
@@ -573,7 +574,7 @@ def build(
 # -- streaming the inputs ---------------------------------------------------------------
 
 _Job = tuple[str, "str | None", bool]
-_Stream = Callable[[Sequence[_Job]], Iterator[_Result]]
+_Stream = Callable[[Iterable[_Job]], Iterator[_Result]]
 #: Draws a batch map: ``draw(routes, title, target, online_tiles)``, a job to wait on.
 _Draw = Callable[[RouteSet, str, Path, bool], Any]
 
@@ -584,7 +585,7 @@ def _draw_here(routes: RouteSet, title: str, target: Path, online_tiles: bool) -
 
 
 def _ordered(
-    jobs: Sequence[_Job], submit: Callable[[_Job], object], window: int
+    jobs: Iterable[_Job], submit: Callable[[_Job], object], window: int
 ) -> Iterator[_Result]:
     """The results of ``jobs`` in input order, with at most ``window`` submitted and not
     yet consumed: bounded memory, and the same order whatever finishes first."""
