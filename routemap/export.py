@@ -5,7 +5,8 @@
 
     OUTDIR/documents/<stem>.html    each article's routes (or its places, or a note)
     OUTDIR/air-bridges.html …       one map per mode that has routes
-    OUTDIR/all-routes.html          every route of the batch
+    OUTDIR/all-routes.html          every route of the batch (past MAP_ROUTES, the most
+                                    cited, as each mode map; the map says so)
     OUTDIR/routes.geojson, .yaml    the batch's routes, for GIS and review
     OUTDIR/index.html               what was written, what failed and why, what was unresolved
     OUTDIR/thumbnails/…png          with ``png=True``, a picture of every map
