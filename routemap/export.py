@@ -247,6 +247,8 @@ def _release_document_work() -> None:
 
     geoparse = importlib.import_module("routemap.geoparse")  # the module, not the function
     with geoparse._MATCHERS_LOCK:
+        if not geoparse._MATCHERS:
+            return  # given back already (a worker drawing its second batch map)
         geoparse._MATCHERS.clear()
     geoparse._zipf.cache_clear()
     with contextlib.suppress(ImportError):
@@ -257,6 +259,13 @@ def _release_document_work() -> None:
     gc.collect()
     with contextlib.suppress(OSError, AttributeError):  # glibc: hand freed pages back
         ctypes.CDLL(None).malloc_trim(0)
+
+
+def _draw_in_worker(routes: RouteSet, title: str, target: Path, online_tiles: bool) -> None:
+    """A batch map, drawn by a pool worker once every document is read: what reading
+    them loaded is given back first, so that the worker peaks no higher than it read."""
+    _release_document_work()
+    _render_routes(routes, title, target, online_tiles)
 
 
 def _worker_init() -> None:
@@ -631,7 +640,7 @@ def _run_local(workers: int) -> Iterator[tuple[_Stream, _Draw]]:
         # writes the route files.
         yield (
             lambda jobs: _ordered(jobs, lambda job: pool.submit(_process, *job), 4 * workers),
-            lambda *args: pool.submit(_render_routes, *args),
+            lambda *args: pool.submit(_draw_in_worker, *args),
         )
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
