@@ -291,6 +291,9 @@ def test_a_batch_map_draws_the_most_cited_routes_and_says_so(
     monkeypatch.setattr("routemap.export.MAP_ROUTES", 1)
     capped = build([corpus], tmp_path / "capped", progress=False)
     assert capped == everything  # the same counts and maps, fewer routes drawn
+    # Two workers draw the batch maps: the routes chosen here, the same bytes.
+    assert build([corpus], tmp_path / "two", workers=2, progress=False) == capped
+    assert _hashes(tmp_path / "two") == _hashes(tmp_path / "capped")
     page = (tmp_path / "capped" / "all-routes.html").read_text(encoding="utf-8")
     assert "the 1 most cited of 3 routes" in page and "routes.geojson" in page
     assert "Valencia" in page and "Antwerp" not in page and "Rotterdam" not in page
