@@ -919,12 +919,16 @@ def _batch_outputs(
         if not tally.count and name != ALL_ROUTES:
             skipped.append(name)
             continue
+        mode_rows.append((name, title, tally.count, len(tally.places)))
+    # The largest map (all routes) first, so that the workers finish together.
+    by_name = {n: (t, tally) for (_, n, t), tally in zip(maps, tallies, strict=True)}
+    for name, *_ in reversed(mode_rows):
+        title, tally = by_name[name]
         drawn = RouteSet(spill.kept(tally.drawn()))
         jobs.append(draw(drawn, _map_title(title, tally), out / name, online_tiles))
         del drawn
-        mode_rows.append((name, title, tally.count, len(tally.places)))
     total = tallies[-1].count
-    del tallies
+    del tallies, by_name
     _write_text(out / "routes.geojson", _geojson_pieces(spill.kept()))
     _write_text(out / "routes.yaml", _yaml_pieces(spill.kept()))
     written = written | {"routes.geojson", "routes.yaml"}
