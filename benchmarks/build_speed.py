@@ -5,6 +5,7 @@ Run from the project root:
     .venv/bin/python benchmarks/build_speed.py [--documents 1000] [--repeat 2]
     .venv/bin/python benchmarks/build_speed.py --documents 100000 --memory [--workers 2]
     .venv/bin/python benchmarks/build_speed.py --documents 300 --stages
+    .venv/bin/python benchmarks/build_speed.py --batch-routes 100000 --interval 0.2
 
 Articles are generated from English and Spanish templates over real gazetteer places
 (Peruvian, Bolivian and Colombian towns, world ports and countries), so every one states a
@@ -150,6 +151,71 @@ def _curve(samples: list[tuple[float, int, float, float]], documents: int) -> No
         print(f"{'batch':>10} {main:13.0f} {every:12.0f}  ({batch[-1][0] - batch[0][0]:.0f} s)")
 
 
+def batch(routes: int, interval: float) -> None:
+    """The batch phase alone, at a scale the document phase takes hours to reach:
+    ``routes`` distinct routes (pairs of gazetteer towns, by land or air, one citation
+    each, a few cited twice) put in a build's spill as the documents would, then the
+    batch maps, route files and index written from it, the RSS of this process sampled
+    every ``interval`` seconds. This process never geoparses: the figures are the
+    batch phase's own, above the ~130 MB of the imports."""
+    import threading
+
+    import psutil
+
+    from routemap.export import _batch_outputs, _Result, _Spill
+    from routemap.routes import Citation, Route
+
+    gaz = routemap.Gazetteer.default()
+    towns = [p for p in gaz.places(kind="city") if (p.population or 0) >= 50_000]
+    rng = random.Random(7)
+    pairs: set[tuple[int, int]] = set()
+    while len(pairs) < routes:
+        a, b = rng.randrange(len(towns)), rng.randrange(len(towns))
+        if a != b:
+            pairs.add((a, b))
+    process = psutil.Process()
+    peak = [0.0]
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.is_set():
+            peak[0] = max(peak[0], process.memory_info().rss / 2**20)
+            time.sleep(interval)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp)
+        start = time.perf_counter()
+        with _Spill.create(out) as spill:
+            for seq, (a, b) in enumerate(sorted(pairs)):
+                citation = Citation(f"doc-{seq}", sentence=f"{towns[a].name} to {towns[b].name}")
+                route = Route.build(
+                    [towns[a], towns[b]], "air" if seq % 3 else "land", citations=[citation]
+                )
+                result = _Result(f"doc-{seq}.txt", "article", RouteSet([route, route]))
+                spill.add(seq, result, f"documents/doc-{seq}.html")
+            spill.db.commit()
+            filled = process.memory_info().rss / 2**20
+            print(
+                f"{routes:,} routes in the spill in {time.perf_counter() - start:.0f} s, "
+                f"RSS {filled:.0f} MB",
+                flush=True,
+            )
+            thread = threading.Thread(target=sample, daemon=True)
+            thread.start()
+            start = time.perf_counter()
+            report = _batch_outputs(out, spill, [], set(), False, None)[0]
+            done.set()
+            thread.join()
+            sizes = {
+                n: (out / n).stat().st_size / 2**20 for n in ("all-routes.html", "routes.yaml")
+            }
+    print(
+        f"batch phase: {time.perf_counter() - start:.0f} s, {report.routes:,} routes, "
+        f"peak RSS {peak[0]:.0f} MB (all-routes.html {sizes['all-routes.html']:.1f} MB, "
+        f"routes.yaml {sizes['routes.yaml']:.1f} MB)"
+    )
+
+
 def _before(document: Document) -> RouteSet:
     """The article work as the build did it: geoparse for the page's places, then
     extract_routes, which geoparses the document again."""
@@ -210,7 +276,13 @@ def main() -> None:
     parser.add_argument(
         "--stages", action="store_true", help="time the article work, geoparsing once or twice"
     )
+    parser.add_argument(
+        "--batch-routes", type=int, help="time and sample the batch phase alone, N routes"
+    )
     args = parser.parse_args()
+    if args.batch_routes:
+        batch(args.batch_routes, args.interval)
+        return
     if args.stages:
         stages(args.documents)
         return
