@@ -216,6 +216,24 @@ def batch(routes: int, interval: float) -> None:
     )
 
 
+_LOOP = "x = 0\nfor i in range(20_000_000):\n    x += i\n"
+
+
+def machine_scaling() -> float:
+    """How much more work two processes get done than one on this machine right now
+    (a pure-Python loop, alone and then two at once): the ceiling of any speed-up with
+    two workers while other jobs share the cores (2.0 on two idle cores)."""
+    command = [sys.executable, "-c", _LOOP]
+    start = time.perf_counter()
+    subprocess.run(command, check=True)
+    one = time.perf_counter() - start
+    start = time.perf_counter()
+    running = [subprocess.Popen(command) for _ in range(2)]
+    for process in running:
+        process.wait()
+    return 2 * one / (time.perf_counter() - start)
+
+
 def _before(document: Document) -> RouteSet:
     """The article work as the build did it: geoparse for the page's places, then
     extract_routes, which geoparses the document again."""
@@ -294,7 +312,9 @@ def main() -> None:
         articles.mkdir()
         generate(args.documents, articles)
         times: dict[int, list[float]] = {1: [], 2: []}
+        ceilings = []
         for repeat in range(args.repeat):
+            ceilings.append(machine_scaling())
             # Alternate which goes first, so that a change in the machine's load falls on both.
             for workers in (1, 2) if repeat % 2 == 0 else (2, 1):
                 out = Path(tmp) / f"out-{workers}"
@@ -311,6 +331,11 @@ def main() -> None:
     one, two = statistics.median(times[1]), statistics.median(times[2])
     print(f"median of {args.repeat}: 1 worker {one:.1f} s, 2 workers {two:.1f} s")
     print(f"speed-up with 2 workers: {one / two:.2f}× (goal ≥ 1.7× on 2 cores)")
+    print(
+        "the machine itself: two busy loops got "
+        + ", ".join(f"{c:.2f}×" for c in ceilings)
+        + " the work of one (2.00× on two idle cores), measured before each repeat"
+    )
     print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
