@@ -5,7 +5,8 @@
 
     OUTDIR/documents/<stem>.html    each article's routes (or its places, or a note)
     OUTDIR/air-bridges.html …       one map per mode that has routes
-    OUTDIR/all-routes.html          every route of the batch
+    OUTDIR/all-routes.html          every route of the batch (past MAP_ROUTES, the most
+                                    cited, as each mode map; the map says so)
     OUTDIR/routes.geojson, .yaml    the batch's routes, for GIS and review
     OUTDIR/index.html               what was written, what failed and why, what was unresolved
     OUTDIR/thumbnails/…png          with ``png=True``, a picture of every map
@@ -20,8 +21,11 @@ from __future__ import annotations
 
 import collections
 import contextlib
+import dataclasses
 import errno
+import gc
 import glob
+import heapq
 import html
 import multiprocessing
 import os
@@ -211,9 +215,74 @@ class _Result:
     page_places: int = 0  # places on the article's own page
 
 
+#: Documents between two garbage collections in the process that reads them.
+_GC_EVERY = 32
+_read_here = 0  # documents read in this process
+_freeze_here = False  # set where the build owns the process: the pool's workers, or build()
+
+
+def _tidy() -> None:
+    """Collect the cyclic garbage of the pages drawn (folium elements and their jinja
+    templates are cycles) every ``_GC_EVERY`` documents. Left to the collector, it would
+    pile up until the long-lived objects (the matcher, the word lists) grow by a quarter,
+    and memory would climb by 100 MB before it levels. Where the build owns the process,
+    what the first document loaded is frozen first (:func:`gc.freeze`), so that each
+    collection scans only the new objects, not the gazetteer's."""
+    global _read_here
+    _read_here += 1
+    if _read_here == 1 and _freeze_here:
+        gc.collect()
+        gc.freeze()
+    elif _read_here % _GC_EVERY == 0:
+        gc.collect()
+
+
+def _release_document_work() -> None:
+    """Give back what reading the documents loaded in this process (the scan matcher,
+    about 120 MB, and the word-frequency lists) before the batch maps are drawn, so that
+    a one-worker build peaks no higher at the end than while reading. A later geoparse
+    in this process loads them again (a second or two)."""
+    import ctypes
+    import importlib
+
+    geoparse = importlib.import_module("routemap.geoparse")  # the module, not the function
+    with geoparse._MATCHERS_LOCK:
+        if not geoparse._MATCHERS:
+            return  # given back already (a worker drawing its second batch map)
+        geoparse._MATCHERS.clear()
+    geoparse._zipf.cache_clear()
+    with contextlib.suppress(ImportError):
+        import wordfreq
+
+        wordfreq.get_frequency_dict.cache_clear()
+        wordfreq.get_frequency_list.cache_clear()
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):  # glibc: hand freed pages back
+        ctypes.CDLL(None).malloc_trim(0)
+
+
+def _draw_in_worker(routes: RouteSet, title: str, target: Path, online_tiles: bool) -> None:
+    """A batch map, drawn by a pool worker once every document is read: what reading
+    them loaded is given back first, so that the worker peaks no higher than it read."""
+    _release_document_work()
+    _render_routes(routes, title, target, online_tiles)
+
+
+def _worker_init() -> None:
+    global _freeze_here
+    _freeze_here = True
+
+
 def _process(path: str, page: str | None = None, online_tiles: bool = False) -> _Result:
     """Read one source: an article (read → geoparse → extract, then its own page written
     to ``page``, so the costly drawing runs in the worker too) or a route file."""
+    try:
+        return _process_one(path, page, online_tiles)
+    finally:
+        _tidy()
+
+
+def _process_one(path: str, page: str | None, online_tiles: bool) -> _Result:
     from routemap.geoparse import geoparse
 
     if path.lower().endswith(ROUTE_SUFFIXES):
@@ -495,12 +564,17 @@ def build(
         claimed = _read_manifest(out) | {name for name in planned if not (out / name).exists()}
         _write_manifest(out, claimed)
         spill = stack.enter_context(_Spill.create(out))
-        jobs = [(f, str(out / pages[f]) if f in pages else None, online_tiles) for f in files]
+        # A generator: a large batch's jobs are made as the stream takes them.
+        jobs = ((f, str(out / pages[f]) if f in pages else None, online_tiles) for f in files)
         show = sys.stderr.isatty() if progress is None else progress
         runner = _run_dask(workers, scheduler) if engine == "dask" else _run_local(workers)
-        with runner as stream:  # the workers end here, before the batch maps are drawn
-            written = _collect(stream(jobs), len(jobs), spill, out, pages, browser, show)
-        report, written = _batch_outputs(out, spill, missing, written, online_tiles, browser)
+        with runner as (stream, draw):  # the workers end here, after the batch maps
+            written = _collect(stream(jobs), len(files), spill, out, pages, browser, show)
+            if engine == "local" and workers == 1:
+                _release_document_work()
+            report, written = _batch_outputs(
+                out, spill, missing, written, online_tiles, browser, draw
+            )
         _write_manifest(out, written)
         _remove_stale(out, claimed - written)
         _remove_temp_files(out, claimed | planned)
@@ -510,11 +584,18 @@ def build(
 # -- streaming the inputs ---------------------------------------------------------------
 
 _Job = tuple[str, "str | None", bool]
-_Stream = Callable[[Sequence[_Job]], Iterator[_Result]]
+_Stream = Callable[[Iterable[_Job]], Iterator[_Result]]
+#: Draws a batch map: ``draw(routes, title, target, online_tiles)``, a job to wait on.
+_Draw = Callable[[RouteSet, str, Path, bool], Any]
+
+
+def _draw_here(routes: RouteSet, title: str, target: Path, online_tiles: bool) -> _Now:
+    _render_routes(routes, title, target, online_tiles)
+    return _Now(None)
 
 
 def _ordered(
-    jobs: Sequence[_Job], submit: Callable[[_Job], object], window: int
+    jobs: Iterable[_Job], submit: Callable[[_Job], object], window: int
 ) -> Iterator[_Result]:
     """The results of ``jobs`` in input order, with at most ``window`` submitted and not
     yet consumed: bounded memory, and the same order whatever finishes first."""
@@ -532,28 +613,41 @@ class _Now:
 
     __slots__ = ("value",)
 
-    def __init__(self, value: _Result) -> None:
+    def __init__(self, value: Any) -> None:
         self.value = value
 
-    def result(self) -> _Result:
+    def result(self) -> Any:
         return self.value
 
 
 @contextlib.contextmanager
-def _run_local(workers: int) -> Iterator[_Stream]:
+def _run_local(workers: int) -> Iterator[tuple[_Stream, _Draw]]:
+    global _freeze_here, _read_here
     if workers == 1:
-        yield lambda jobs: _ordered(jobs, lambda job: _Now(_process(*job)), 1)
+        _read_here = 0
+        _freeze_here = not gc.get_freeze_count()  # a caller's own freeze is left as it is
+        try:
+            yield lambda jobs: _ordered(jobs, lambda job: _Now(_process(*job)), 1), _draw_here
+        finally:
+            if _freeze_here:
+                _freeze_here = False
+                gc.unfreeze()  # the caller's objects are collectable again
         return
     context = multiprocessing.get_context("spawn")  # no fork of a threaded parent
-    pool = ProcessPoolExecutor(workers, mp_context=context)
+    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_init)
     try:
-        yield lambda jobs: _ordered(jobs, lambda job: pool.submit(_process, *job), 4 * workers)
+        # The batch maps are drawn by the workers too, side by side, while this process
+        # writes the route files.
+        yield (
+            lambda jobs: _ordered(jobs, lambda job: pool.submit(_process, *job), 4 * workers),
+            lambda *args: pool.submit(_draw_in_worker, *args),
+        )
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 
 
 @contextlib.contextmanager
-def _run_dask(workers: int, scheduler: str | None) -> Iterator[_Stream]:
+def _run_dask(workers: int, scheduler: str | None) -> Iterator[tuple[_Stream, _Draw]]:
     """The jobs on a dask.distributed cluster: the scheduler at ``scheduler``, else a
     local cluster of ``workers`` processes on 127.0.0.1 (no dashboard), closed after."""
     try:
@@ -582,7 +676,7 @@ def _run_dask(workers: int, scheduler: str | None) -> Iterator[_Stream]:
             def submit(job: _Job) -> object:
                 return client.submit(_process, *job, pure=False)
 
-            yield lambda jobs: _ordered(jobs, submit, window)
+            yield (lambda jobs: _ordered(jobs, submit, window)), _draw_here
     finally:
         if cluster is not None:
             cluster.close()
@@ -609,6 +703,7 @@ class _Spill:
             CREATE TABLE unresolved (seq INTEGER, text TEXT);
             CREATE TABLE routes (n INTEGER PRIMARY KEY, rid TEXT, route BLOB);
             CREATE INDEX routes_by_id ON routes (rid);
+            CREATE TABLE merged (seq INTEGER PRIMARY KEY, route BLOB);
             """
         )
 
@@ -654,6 +749,25 @@ class _Spill:
             rows = self.db.execute("SELECT route FROM routes WHERE rid = ? ORDER BY n", (rid,))
             yield from RouteSet(pickle.loads(blob) for (blob,) in rows).merge()
 
+    def keep(self, seq: int, route: Route) -> None:
+        """Keep merged route number ``seq`` for :meth:`kept`."""
+        self.db.execute(
+            "INSERT INTO merged VALUES (?, ?)", (seq, pickle.dumps(route, pickle.HIGHEST_PROTOCOL))
+        )
+
+    def kept(self, seqs: Sequence[int] | None = None) -> Iterator[Route]:
+        """The merged routes kept, all or those numbered ``seqs``, in order."""
+        if seqs is None:
+            for (blob,) in self.db.execute("SELECT route FROM merged ORDER BY seq"):
+                yield pickle.loads(blob)
+            return
+        for start in range(0, len(seqs), 500):  # SQLite limits the parameters of a query
+            part = seqs[start : start + 500]
+            marks = ",".join("?" * len(part))
+            sql = f"SELECT route FROM merged WHERE seq IN ({marks}) ORDER BY seq"
+            for (blob,) in self.db.execute(sql, part):
+                yield pickle.loads(blob)
+
     def rows(self, sql: str) -> Iterator[tuple[Any, ...]]:
         yield from self.db.execute(sql)
 
@@ -685,6 +799,98 @@ def _collect(
     return written
 
 
+#: The most routes one batch map (a mode map or all-routes.html) draws. A large corpus has
+#: tens of thousands of distinct routes: drawing them all would make memory (and the page)
+#: grow with the corpus, and no browser shows them legibly. Past it a map draws the most
+#: cited routes and says so; every route, with all its citations, stays in
+#: routes.geojson, routes.yaml and the document maps.
+MAP_ROUTES = 2000
+#: Merged routes held at once while writing routes.geojson and routes.yaml.
+_FILE_CHUNK = 256
+
+
+@dataclass(slots=True)
+class _Tally:
+    """One batch map's share of the merged routes, counted as they stream past: how many,
+    their distinct places, and the ``MAP_ROUTES`` most cited (the first seen on a tie)."""
+
+    mode: Mode | None
+    count: int = 0
+    places: set[str] = dataclasses.field(default_factory=set)
+    top: list[tuple[int, int]] = dataclasses.field(default_factory=list)  # (citations, -seq)
+
+    def add(self, seq: int, route: Route) -> None:
+        if self.mode is not None and self.mode not in route.modes:
+            return
+        self.count += 1
+        self.places.update(p.id for p in route.stops)
+        key = (len(route.citations), -seq)
+        if len(self.top) < MAP_ROUTES:
+            heapq.heappush(self.top, key)
+        elif key > self.top[0]:
+            heapq.heapreplace(self.top, key)
+
+    def drawn(self) -> list[int]:
+        """The merged routes this map draws, by ``seq``."""
+        return sorted(-seq for _, seq in self.top)
+
+
+def _map_title(title: str, tally: _Tally) -> str:
+    if tally.count <= MAP_ROUTES:
+        return title
+    return (
+        f"{title}: the {MAP_ROUTES:,} most cited of {tally.count:,} routes "
+        "(every route and citation is in routes.geojson, routes.yaml and the document maps)"
+    )
+
+
+def _chunks(routes: Iterable[Route]) -> Iterator[RouteSet]:
+    chunk: list[Route] = []
+    for route in routes:
+        chunk.append(route)
+        if len(chunk) == _FILE_CHUNK:
+            yield RouteSet(chunk)
+            chunk = []
+    if chunk:
+        yield RouteSet(chunk)
+
+
+def _geojson_pieces(routes: Iterable[Route]) -> Iterator[str]:
+    """The text of ``write_routes(routes, "x.geojson")``, a chunk of routes at a time:
+    each chunk's FeatureCollection with its head and tail cut, the features joined."""
+    from routemap.io import _geojson_text
+
+    empty = _geojson_text(RouteSet())
+    head, _, tail = empty.partition("[]")
+    first = True
+    for chunk in _chunks(routes):
+        text = _geojson_text(chunk)
+        body = text[len(head) + 2 : len(text) - len(tail) - 4]  # inside "[\n … \n  ]"
+        if first:
+            yield head + "[\n"
+            first = False
+        else:
+            yield ",\n"
+        yield body
+    yield empty if first else "\n  ]" + tail
+
+
+def _yaml_pieces(routes: Iterable[Route]) -> Iterator[str]:
+    """The text of ``write_routes(routes, "x.yaml")``, a chunk of routes at a time: the
+    list items of each chunk's document follow the first's ``routes:`` line."""
+    from routemap.io import _yaml_text
+
+    empty = _yaml_text(RouteSet())
+    head = empty.removesuffix("routes: []\n")
+    first = True
+    for chunk in _chunks(routes):
+        body = _yaml_text(chunk).removeprefix(head)
+        yield head + body if first else body.removeprefix("routes:\n")
+        first = False
+    if first:
+        yield empty
+
+
 def _batch_outputs(
     out: Path,
     spill: _Spill,
@@ -692,31 +898,45 @@ def _batch_outputs(
     written: set[str],
     online_tiles: bool,
     browser: Browser | None,
+    draw: _Draw = _draw_here,
 ) -> tuple[BuildReport, set[str]]:
-    """The maps by mode, all routes, the route files and the index, from ``spill``."""
-    batch = RouteSet(spill.merged())
+    """The maps by mode, all routes, the route files and the index, from ``spill``.
+
+    The merged routes stream through once (kept in ``spill``, tallied per map); each map
+    then reads back the routes it draws, and the route files are written a chunk at a
+    time, so memory is bounded by ``MAP_ROUTES``, not by the size of the batch."""
+    tallies = [_Tally(mode) for mode, _, _ in MODE_MAPS] + [_Tally(None)]
+    for seq, route in enumerate(spill.merged()):
+        spill.keep(seq, route)
+        for tally in tallies:
+            tally.add(seq, route)
+    spill.db.commit()
     mode_rows: list[tuple[str, str, int, int]] = []
     skipped: list[str] = []
-    for mode, name, title in MODE_MAPS:
-        subset = batch.filter(mode=mode)
-        if not len(subset):
+    maps = [*MODE_MAPS, (None, ALL_ROUTES, "All routes")]
+    jobs = []
+    for (_, name, title), tally in zip(maps, tallies, strict=True):
+        if not tally.count and name != ALL_ROUTES:
             skipped.append(name)
             continue
-        _render_routes(subset, title, out / name, online_tiles)
-        mode_rows.append((name, title, len(subset), _distinct_places(subset)))
-    _render_routes(batch, "All routes", out / ALL_ROUTES, online_tiles)
-    mode_rows.append((ALL_ROUTES, "All routes", len(batch), _distinct_places(batch)))
-    written = written | {name for name, *_ in mode_rows}
+        mode_rows.append((name, title, tally.count, len(tally.places)))
+    # The largest map (all routes) first, so that the workers finish together.
+    by_name = {n: (t, tally) for (_, n, t), tally in zip(maps, tallies, strict=True)}
+    for name, *_ in reversed(mode_rows):
+        title, tally = by_name[name]
+        drawn = RouteSet(spill.kept(tally.drawn()))
+        jobs.append(draw(drawn, _map_title(title, tally), out / name, online_tiles))
+        del drawn
+    total = tallies[-1].count
+    del tallies, by_name
+    _write_text(out / "routes.geojson", _geojson_pieces(spill.kept()))
+    _write_text(out / "routes.yaml", _yaml_pieces(spill.kept()))
+    written = written | {"routes.geojson", "routes.yaml"}
+    for job in jobs:
+        job.result()  # a map that could not be written stops the build here
+    written |= {name for name, *_ in mode_rows}
     if browser is not None:
         written |= {_thumbnail(browser, out, name) for name, *_ in mode_rows}
-
-    from routemap.io import write_routes
-
-    for name in ("routes.geojson", "routes.yaml"):
-        with _writing(out / name):
-            write_routes(batch, out / name)
-        written.add(name)
-    del batch
 
     failures = list(missing) + [
         (path, error)
@@ -739,7 +959,7 @@ def _batch_outputs(
         maps=(*doc_maps, *(name for name, *_ in mode_rows)),
         failures=tuple(failures),
         unresolved=unresolved,
-        routes=mode_rows[-1][2],
+        routes=total,
         skipped=tuple(skipped),
     )
     _write_text(out / "index.html", _index(report, mode_rows, spill, browser is not None))

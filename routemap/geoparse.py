@@ -14,6 +14,7 @@ mentions, and cue words ("port of", "puerto de", "X airport", "departamento de",
 
 from __future__ import annotations
 
+import array
 import bisect
 import csv
 import functools
@@ -26,6 +27,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Container, Iterable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from routemap.gazetteer import Gazetteer
@@ -241,37 +243,143 @@ _TRAILING_FUNCTION_WORDS = frozenset(
 )
 
 
+class _KeyIndex:
+    """``keys.index(key)`` and ``key in keys`` for the scan keys of a matcher, asked of
+    its automaton (which maps each padded key to its number)."""
+
+    __slots__ = ("_exists", "_get")
+
+    def __init__(self, automaton: Any) -> None:
+        self._exists = automaton.exists
+        self._get = automaton.get
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and bool(self._exists(f" {key} "))
+
+    def __getitem__(self, key: str) -> int:
+        return int(self._get(f" {key} "))  # KeyError when it is not a key
+
+
+_Built = tuple[list[str], int, Any]  # the keys, the number of the first not-place, automaton
+
+
+def _build(gazetteer: Gazetteer) -> _Built:
+    import ahocorasick
+
+    keys = gazetteer._scan_keys()
+    # English demonyms win over namesake towns ("Canadian", Texas); a generated Spanish
+    # form that is also a place name ("china") stays a place name.
+    places = set(keys)
+    demonyms = {k for k, (_, lang) in _demonym_forms().items() if lang == "en" or k not in places}
+    extra = sorted((_not_places() - places) | demonyms | _water_names())
+    overridden = demonyms | _water_names()
+    # A form ending in a function word ("Mexico By", Danish for Mexico City; "Bang Pa In")
+    # would swallow running text: "to Mexico by sea" must still find Mexico.
+    keys = [
+        k
+        for k in keys
+        if k not in overridden and k.rpartition(" ")[2] not in _TRAILING_FUNCTION_WORDS
+    ]
+    first_not_place = len(keys)
+    keys += extra
+    automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
+    for number, key in enumerate(keys):
+        automaton.add_word(f" {key} ", number)
+    automaton.make_automaton()
+    return keys, first_not_place, automaton
+
+
+def _built_cache(gazetteer: Gazetteer) -> Path | None:
+    """Where the default gazetteer's built matcher is kept, beside its index in the
+    routemap cache folder: a process then loads it (0.2 s) instead of building it (1-2 s,
+    paid again by every worker of a batch). Its name hashes everything it is built from:
+    the index file, the demonym, not-a-place and water lists, the code of this module,
+    pyahocorasick and Python. None for
+    an index elsewhere (a custom gazetteer: no file is written beside it unasked)."""
+    import hashlib
+    import sys
+    from importlib.metadata import version
+
+    from routemap.gazetteer.index import _cache_dir
+
+    path = gazetteer.path
+    try:
+        if path.parent.resolve() != _cache_dir().resolve():
+            return None
+        stat = path.stat()
+    except OSError:
+        return None
+    inputs = (
+        path.name,
+        stat.st_size,
+        stat.st_mtime_ns,
+        sorted(_demonym_forms().items()),
+        sorted(_not_places()),
+        sorted(_water_names()),
+        # The code that builds it (this module): a changed rule must not load a stale one.
+        hashlib.sha256(Path(__file__).read_bytes()).hexdigest(),
+        version("pyahocorasick"),
+        sys.version_info[:2],
+    )
+    digest = hashlib.sha256(repr(inputs).encode()).hexdigest()[:16]
+    return path.with_name(f"{path.stem}.matcher-{digest}.pickle")
+
+
+def _load_built(cache: Path) -> _Built | None:
+    import pickle
+
+    try:
+        with cache.open("rb") as handle:
+            keys, first_not_place, automaton = pickle.load(handle)  # our own cache file
+    except Exception:  # missing, cut short or from another version: build it anew
+        return None
+    return keys, first_not_place, automaton
+
+
+def _save_built(cache: Path, built: _Built) -> None:
+    """Keep ``built`` at ``cache`` (atomically: a temporary file renamed), and remove the
+    matchers built from earlier inputs; a cache folder that cannot be written is left."""
+    import os
+    import pickle
+    import tempfile
+
+    stem = cache.name.partition(".matcher-")[0]
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{cache.name}.", suffix=".tmp", dir=cache.parent)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                pickle.dump(built, handle, pickle.HIGHEST_PROTOCOL)
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(tmp, 0o666 & ~umask)  # readable as the index beside it is
+            os.replace(tmp, cache)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        for old in cache.parent.glob(f"{stem}.matcher-*.pickle"):
+            if old != cache:
+                old.unlink(missing_ok=True)
+    except OSError:
+        pass
+
+
 class _Matcher:
     """The automaton over every scan key of a gazetteer, built once per gazetteer."""
 
     def __init__(self, gazetteer: Gazetteer) -> None:
-        import ahocorasick
-
-        self.keys = gazetteer._scan_keys()
-        # English demonyms win over namesake towns ("Canadian", Texas); a generated Spanish
-        # form that is also a place name ("china") stays a place name.
-        places = set(self.keys)
-        demonyms = {
-            k for k, (_, lang) in _demonym_forms().items() if lang == "en" or k not in places
-        }
-        extra = sorted((_not_places() - places) | demonyms | _water_names())
-        overridden = demonyms | _water_names()
-        # A form ending in a function word ("Mexico By", Danish for Mexico City; "Bang Pa
-        # In") would swallow running text: "to Mexico by sea" must still find Mexico.
-        self.keys = [
-            k
-            for k in self.keys
-            if k not in overridden and k.rpartition(" ")[2] not in _TRAILING_FUNCTION_WORDS
-        ]
-        self.not_place_ids = set(range(len(self.keys), len(self.keys) + len(extra)))
-        self.keys += extra
-        automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
-        for number, key in enumerate(self.keys):
-            automaton.add_word(f" {key} ", number)
-        automaton.make_automaton()
+        cache = _built_cache(gazetteer)
+        built = _load_built(cache) if cache is not None else None
+        if built is None:
+            built = _build(gazetteer)
+            if cache is not None:
+                _save_built(cache, built)
+        self.keys, first_not_place, automaton = built
+        self.not_place_ids = set(range(first_not_place, len(self.keys)))
         self.automaton = automaton
-        self.index = {key: number for number, key in enumerate(self.keys)}
-        self.lengths = [len(key) for key in self.keys]
+        # Membership answered by the automaton, which holds every key already: a dict of
+        # 320,000 keys would add 16 MB to every process that geoparses.
+        self.index = _KeyIndex(automaton)
+        self.lengths = array.array("H", map(len, self.keys))  # 2 bytes a key, not 8
         # _plausible's answers (and their top prior) by (key, exposed, proper here,
         # language), with the candidate tuple they were computed from (the gazetteer's).
         self.plausible: dict[

@@ -244,3 +244,62 @@ def test_png_without_a_browser_says_what_to_install(
     assert code == 1
     assert "apt install chromium" in capsys.readouterr().err
     assert not out.exists()  # it stopped before writing anything
+
+
+# -- a batch larger than a map draws ------------------------------------------------------
+
+
+def test_route_files_written_in_chunks_are_the_files_write_routes_writes(
+    built: tuple[Path, Path, int, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from routemap import read_routes
+    from routemap.export import _geojson_pieces, _yaml_pieces
+    from routemap.io import write_routes
+
+    _, out, _, _ = built
+    routes = read_routes(out / "routes.geojson")
+    assert len(routes) >= 3
+    monkeypatch.setattr("routemap.export._FILE_CHUNK", 2)  # several chunks, the last short
+    for name, pieces in (("x.geojson", _geojson_pieces), ("x.yaml", _yaml_pieces)):
+        for subset in (routes, list(routes)[:1], []):
+            expected = write_routes(subset, tmp_path / name).read_text(encoding="utf-8")
+            assert "".join(pieces(subset)) == expected, (name, len(subset))
+
+
+def test_a_batch_map_draws_the_most_cited_routes_and_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from routemap import read_routes
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for number, (origin, destination) in enumerate(
+        [("Callao", "Antwerp"), ("Paita", "Valencia"), ("Callao", "Rotterdam")]
+    ):
+        (corpus / f"a{number}.txt").write_text(
+            f"Police said 2 tons of cocaine were shipped from the port of {origin} to "
+            f"{destination} in containers of bananas.\n",
+            encoding="utf-8",
+        )
+    # The second route cited twice: by a second article.
+    (corpus / "a3.txt").write_text(
+        (corpus / "a1.txt").read_text(encoding="utf-8").replace("Police", "Customs"),
+        encoding="utf-8",
+    )
+    everything = build([corpus], tmp_path / "all", progress=False)
+    assert everything.routes == 3
+    monkeypatch.setattr("routemap.export.MAP_ROUTES", 1)
+    capped = build([corpus], tmp_path / "capped", progress=False)
+    assert capped == everything  # the same counts and maps, fewer routes drawn
+    # Two workers draw the batch maps: the routes chosen here, the same bytes.
+    assert build([corpus], tmp_path / "two", workers=2, progress=False) == capped
+    assert _hashes(tmp_path / "two") == _hashes(tmp_path / "capped")
+    page = (tmp_path / "capped" / "all-routes.html").read_text(encoding="utf-8")
+    assert "the 1 most cited of 3 routes" in page and "routes.geojson" in page
+    assert "Valencia" in page and "Antwerp" not in page and "Rotterdam" not in page
+    # Every route and citation is still in the route files, whatever the maps draw.
+    for name in ("routes.geojson", "routes.yaml"):
+        assert (tmp_path / "capped" / name).read_bytes() == (tmp_path / "all" / name).read_bytes()
+    assert len(read_routes(tmp_path / "capped" / "routes.yaml")) == 3
+    uncapped = (tmp_path / "all" / "all-routes.html").read_text(encoding="utf-8")
+    assert "most cited" not in uncapped and "Antwerp" in uncapped
