@@ -294,8 +294,8 @@ def _built_cache(gazetteer: Gazetteer) -> Path | None:
     routemap cache folder: a process then loads it (0.2 s) instead of building it (1-2 s,
     paid again by every worker of a batch). Its name hashes everything it is built from:
     the index file, the demonym, not-a-place and water lists, the code of this module,
-    pyahocorasick and Python. None for
-    an index elsewhere (a custom gazetteer: no file is written beside it unasked)."""
+    pyahocorasick and Python. None for an index elsewhere (a custom gazetteer: no file is
+    written beside it unasked)."""
     import hashlib
     import sys
     from importlib.metadata import version
@@ -386,7 +386,9 @@ class _Matcher:
             tuple[str, bool, bool, str],
             tuple[tuple[ScanCandidate, ...], tuple[ScanCandidate, ...], float],
         ] = {}
-        # _solid_names's answers by key, with the candidate tuple they were computed from.
+        # Whether a key's first word is one of _WORTH_A_LOOK, by key number.
+        self.worth_a_look: dict[int, bool] = {}
+        # _solid's answers by key, with the candidate tuple they were computed from.
         self.solid: dict[str, tuple[tuple[ScanCandidate, ...], bool]] = {}
 
     def find(self, text: str, folded: str | None = None) -> list[tuple[int, int, int]]:
@@ -499,6 +501,11 @@ def _plausible(
     return tuple(kept)
 
 
+def _of_note(candidates: Iterable[ScanCandidate]) -> bool:
+    """Whether some reading is a place of some size called by its own name."""
+    return any(c.prior >= 0.6 and c.name_type is not NameType.ALTERNATE for c in candidates)
+
+
 def _solid(number: int, matcher: _Matcher, gaz: Gazetteer, language: str) -> bool:
     """Whether key ``number`` names a notable place by its own name, not a common word."""
     if number in matcher.not_place_ids:
@@ -510,10 +517,7 @@ def _solid(number: int, matcher: _Matcher, gaz: Gazetteer, language: str) -> boo
     known = matcher.solid
     answer = known.get(key)
     if answer is None or answer[0] is not candidates:
-        answer = (
-            candidates,
-            any(c.prior >= 0.6 and c.name_type is not NameType.ALTERNATE for c in candidates),
-        )
+        answer = (candidates, _of_note(candidates))
         if len(known) > 100_000:
             known.clear()
         known[key] = answer
@@ -785,11 +789,10 @@ _GENERIC_TAIL = frozenset(
 )
 _CUE_NOUNS = "provincia departamento estado ciudad region región province department state city"
 _WORTH_A_LOOK = _LEADING_LOWER | {"de", "del", "en", "y", "and", "of"} | set(_CUE_NOUNS.split())
-# The same words folded, and by matcher (id) and key number whether a key's first word is
-# one of them. None is longer than ten letters but three that cannot be found anyway in the
+# The same words folded (each matcher keeps, by key number, whether a key's first word is
+# one of them). None is longer than ten letters but three that cannot be found anyway in the
 # eleven characters _recognise reads ("internacional"): one found is followed by a blank.
 _WORTH_A_LOOK_FOLDED = frozenset(scan_key(word) for word in _WORTH_A_LOOK)
-_WORTH_A_LOOK_BY_NUMBER: dict[int, dict[int, bool]] = {}
 
 
 _LETTERS = re.compile(r"[^\W\d_]+")
@@ -1018,12 +1021,11 @@ def _heads_a_name(
 ) -> bool:
     """True when a one-word name heads a capitalised "X de Y" / "X of Y" name it is not
     the place of ("X for Y" too, when X is a common word): "la Unidad de Investigaciones",
-    "El Centro de Inteligencia
-    Antinarcóticos", "El Sol de Bolivia" (a newspaper). The head is read as such when it
-    is a common word, or when the words after it are no place; but a Y holding a reading of
-    X qualifies it ("Trinidad de Bolivia"), and a well-known X stays ("la Venezuela de
-    Maduro"). ``place_at(offset)`` gives the candidates of the place name starting there
-    (None for none, or one that is a common word)."""
+    "El Centro de Inteligencia Antinarcóticos", "El Sol de Bolivia" (a newspaper). The head
+    is read as such when it is a common word, or when the words after it are no place; but
+    a Y holding a reading of X qualifies it ("Trinidad de Bolivia"), and a well-known X
+    stays ("la Venezuela de Maduro"). ``place_at(offset)`` gives the candidates of the
+    place name starting there (None when no place of note starts there)."""
     if top >= _HEAD_KEEP_PRIOR:
         return False
     word = _content_word(key)
@@ -1270,16 +1272,7 @@ def _namesake_gap(found: _Found, candidate: ScanCandidate, group: int | None = N
     if leads is None:
         leads = found.leads = [0.0, 0.0, 0.0]
         for c in found.candidates:
-            kind = c.kind  # the groups by identity, as _NAMESAKE_GROUPS numbers them
-            number = (
-                0
-                if kind is PlaceKind.CITY or kind is PlaceKind.REGION
-                else 1
-                if kind is PlaceKind.PORT
-                else 2
-                if kind is PlaceKind.AIRPORT
-                else -1
-            )
+            number = _facts(c)[6]
             if number >= 0:
                 leads[number] = max(leads[number], c.prior + c.fame)
     if group is None:
@@ -1417,7 +1410,7 @@ def _recognise(document: Document, gaz: Gazetteer) -> tuple[list[_Found], dict[s
         matcher.not_place_ids,
         _organisation_countries(),
     )
-    worth = _WORTH_A_LOOK_BY_NUMBER.setdefault(id(matcher), {})
+    worth = matcher.worth_a_look
     matches = []
     for s, e, n in matcher.find(text, folded):
         if text[s].isupper() or n in not_place_ids:
@@ -1474,9 +1467,7 @@ def _recognise(document: Document, gaz: Gazetteer) -> tuple[list[_Found], dict[s
         if n is None or n in not_place_ids:
             return None
         readings = gaz._scan_candidates(keys[n])
-        if any(c.prior >= 0.6 and c.name_type is not NameType.ALTERNATE for c in readings):
-            return readings
-        return None
+        return readings if _of_note(readings) else None
 
     # Document.sentence_index and Document.in_chrome, answered from arrays built once.
     sentence_starts = [begin for begin, _ in document.sentences]

@@ -380,9 +380,8 @@ def unwrap(text: str) -> str:
     if len(lengths) < 2:
         return text
     width = lengths[int(len(lengths) * 0.9) - 1 if len(lengths) >= 10 else -1]
-    wrapped = 30 <= width <= 130 and sum(1 for n in lengths if n >= 0.6 * width) >= 0.6 * len(
-        lengths
-    )
+    near = sum(1 for n in lengths if n >= 0.6 * width)
+    wrapped = 30 <= width <= 130 and near >= 0.6 * len(lengths)
     out = list(text)
     position = 0
     for number, line in enumerate(lines[:-1]):

