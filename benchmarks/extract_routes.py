@@ -62,7 +62,8 @@ def heldout(
     heldout5.yaml were written together before the round that added them (F1 0.53 and
     0.47 with the code from before it); heldout5.yaml is kept blind. heldout6.yaml was
     written blind for the round after that and is kept blind too (its header records the
-    score measured when it was added).
+    score measured when it was added). heldout7.yaml was written blind at the start of the
+    round after that, measured then and at the round's end, and is kept blind.
     """
     path = ROOT / "tests/data/routes" / name
     if not path.is_file():
@@ -83,6 +84,7 @@ SETS = {
     "dev5": ("dev 5 (development)", lambda: heldout("dev5.yaml"), True),
     "heldout5": ("held out 5 (blind)", lambda: heldout("heldout5.yaml"), False),
     "heldout6": ("held out 6 (blind)", lambda: heldout("heldout6.yaml"), False),
+    "heldout7": ("held out 7 (blind)", lambda: heldout("heldout7.yaml"), False),
 }
 
 
