@@ -261,11 +261,12 @@ def _release_document_work() -> None:
         ctypes.CDLL(None).malloc_trim(0)
 
 
-def _draw_in_worker(routes: RouteSet, title: str, target: Path, online_tiles: bool) -> None:
-    """A batch map, drawn by a pool worker once every document is read: what reading
-    them loaded is given back first, so that the worker peaks no higher than it read."""
+def _in_worker(task: Callable[..., None], *args: Any) -> None:
+    """A batch-phase task (a map, a route file) run by a pool worker once every document
+    is read: what reading them loaded is given back first, so that the worker peaks no
+    higher than it read."""
     _release_document_work()
-    _render_routes(routes, title, target, online_tiles)
+    task(*args)
 
 
 def _worker_init() -> None:
@@ -568,12 +569,12 @@ def build(
         jobs = ((f, str(out / pages[f]) if f in pages else None, online_tiles) for f in files)
         show = sys.stderr.isatty() if progress is None else progress
         runner = _run_dask(workers, scheduler) if engine == "dask" else _run_local(workers)
-        with runner as (stream, draw):  # the workers end here, after the batch maps
+        with runner as (stream, run):  # the workers end here, after the batch maps
             written = _collect(stream(jobs), len(files), spill, out, pages, browser, show)
             if engine == "local" and workers == 1:
                 _release_document_work()
             report, written = _batch_outputs(
-                out, spill, missing, written, online_tiles, browser, draw
+                out, spill, missing, written, online_tiles, browser, run
             )
         _write_manifest(out, written)
         _remove_stale(out, claimed - written)
@@ -585,12 +586,12 @@ def build(
 
 _Job = tuple[str, "str | None", bool]
 _Stream = Callable[[Iterable[_Job]], Iterator[_Result]]
-#: Draws a batch map: ``draw(routes, title, target, online_tiles)``, a job to wait on.
-_Draw = Callable[[RouteSet, str, Path, bool], Any]
+#: Runs a batch-phase task: ``run(task, *args)``, a job to wait on (``.result()``).
+_Run = Callable[..., Any]
 
 
-def _draw_here(routes: RouteSet, title: str, target: Path, online_tiles: bool) -> _Now:
-    _render_routes(routes, title, target, online_tiles)
+def _run_here(task: Callable[..., None], *args: Any) -> _Now:
+    task(*args)
     return _Now(None)
 
 
@@ -621,13 +622,13 @@ class _Now:
 
 
 @contextlib.contextmanager
-def _run_local(workers: int) -> Iterator[tuple[_Stream, _Draw]]:
+def _run_local(workers: int) -> Iterator[tuple[_Stream, _Run]]:
     global _freeze_here, _read_here
     if workers == 1:
         _read_here = 0
         _freeze_here = not gc.get_freeze_count()  # a caller's own freeze is left as it is
         try:
-            yield lambda jobs: _ordered(jobs, lambda job: _Now(_process(*job)), 1), _draw_here
+            yield lambda jobs: _ordered(jobs, lambda job: _Now(_process(*job)), 1), _run_here
         finally:
             if _freeze_here:
                 _freeze_here = False
@@ -636,18 +637,17 @@ def _run_local(workers: int) -> Iterator[tuple[_Stream, _Draw]]:
     context = multiprocessing.get_context("spawn")  # no fork of a threaded parent
     pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_init)
     try:
-        # The batch maps are drawn by the workers too, side by side, while this process
-        # writes the route files.
+        # The batch maps and the route files are made by the workers too, side by side.
         yield (
             lambda jobs: _ordered(jobs, lambda job: pool.submit(_process, *job), 4 * workers),
-            lambda *args: pool.submit(_draw_in_worker, *args),
+            lambda task, *args: pool.submit(_in_worker, task, *args),
         )
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 
 
 @contextlib.contextmanager
-def _run_dask(workers: int, scheduler: str | None) -> Iterator[tuple[_Stream, _Draw]]:
+def _run_dask(workers: int, scheduler: str | None) -> Iterator[tuple[_Stream, _Run]]:
     """The jobs on a dask.distributed cluster: the scheduler at ``scheduler``, else a
     local cluster of ``workers`` processes on 127.0.0.1 (no dashboard), closed after."""
     try:
@@ -676,7 +676,7 @@ def _run_dask(workers: int, scheduler: str | None) -> Iterator[tuple[_Stream, _D
             def submit(job: _Job) -> object:
                 return client.submit(_process, *job, pure=False)
 
-            yield (lambda jobs: _ordered(jobs, submit, window)), _draw_here
+            yield (lambda jobs: _ordered(jobs, submit, window)), _run_here
     finally:
         if cluster is not None:
             cluster.close()
@@ -693,7 +693,8 @@ class _Spill:
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
-        self.db = sqlite3.connect(folder / "batch.sqlite")
+        self.path = folder / "batch.sqlite"
+        self.db = sqlite3.connect(self.path)
         self.db.executescript(
             """
             PRAGMA journal_mode = OFF;
@@ -757,19 +758,50 @@ class _Spill:
 
     def kept(self, seqs: Sequence[int] | None = None) -> Iterator[Route]:
         """The merged routes kept, all or those numbered ``seqs``, in order."""
-        if seqs is None:
-            for (blob,) in self.db.execute("SELECT route FROM merged ORDER BY seq"):
-                yield pickle.loads(blob)
-            return
-        for start in range(0, len(seqs), 500):  # SQLite limits the parameters of a query
-            part = seqs[start : start + 500]
-            marks = ",".join("?" * len(part))
-            sql = f"SELECT route FROM merged WHERE seq IN ({marks}) ORDER BY seq"
-            for (blob,) in self.db.execute(sql, part):
-                yield pickle.loads(blob)
+        return _kept(self.db, seqs)
 
     def rows(self, sql: str) -> Iterator[tuple[Any, ...]]:
         yield from self.db.execute(sql)
+
+
+def _kept(db: sqlite3.Connection, seqs: Sequence[int] | None = None) -> Iterator[Route]:
+    """The merged routes kept in the spill ``db``, all or those numbered ``seqs``, in order."""
+    if seqs is None:
+        for (blob,) in db.execute("SELECT route FROM merged ORDER BY seq"):
+            yield pickle.loads(blob)
+        return
+    for start in range(0, len(seqs), 500):  # SQLite limits the parameters of a query
+        part = seqs[start : start + 500]
+        marks = ",".join("?" * len(part))
+        sql = f"SELECT route FROM merged WHERE seq IN ({marks}) ORDER BY seq"
+        for (blob,) in db.execute(sql, part):
+            yield pickle.loads(blob)
+
+
+@contextlib.contextmanager
+def _reading(spill: Path) -> Iterator[sqlite3.Connection]:
+    """The spill file open read-only: a batch-phase task in another process reads the
+    routes it needs itself, rather than have them pickled to it."""
+    db = sqlite3.connect(f"{spill.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        yield db
+    finally:
+        db.close()
+
+
+def _draw_kept(spill: Path, seqs: list[int], title: str, target: Path, online_tiles: bool) -> None:
+    """A batch map of the kept routes numbered ``seqs``."""
+    with _reading(spill) as db:
+        routes = RouteSet(_kept(db, seqs))
+    _render_routes(routes, title, target, online_tiles)
+
+
+def _write_route_file(spill: Path, target: Path) -> None:
+    """``routes.geojson`` or ``routes.yaml`` (by ``target``'s suffix) of all the kept
+    routes, a chunk at a time."""
+    pieces = _geojson_pieces if target.suffix == ".geojson" else _yaml_pieces
+    with _reading(spill) as db:
+        _write_text(target, pieces(_kept(db)))
 
 
 def _collect(
@@ -898,7 +930,7 @@ def _batch_outputs(
     written: set[str],
     online_tiles: bool,
     browser: Browser | None,
-    draw: _Draw = _draw_here,
+    run: _Run = _run_here,
 ) -> tuple[BuildReport, set[str]]:
     """The maps by mode, all routes, the route files and the index, from ``spill``.
 
@@ -914,26 +946,28 @@ def _batch_outputs(
     mode_rows: list[tuple[str, str, int, int]] = []
     skipped: list[str] = []
     maps = [*MODE_MAPS, (None, ALL_ROUTES, "All routes")]
-    jobs = []
     for (_, name, title), tally in zip(maps, tallies, strict=True):
         if not tally.count and name != ALL_ROUTES:
             skipped.append(name)
             continue
         mode_rows.append((name, title, tally.count, len(tally.places)))
-    # The largest map (all routes) first, so that the workers finish together.
+    # The largest map (all routes) and the route files first, so that the workers finish
+    # together; each task reads its routes from the spill itself.
     by_name = {n: (t, tally) for (_, n, t), tally in zip(maps, tallies, strict=True)}
+    draws: list[tuple[Callable[..., None], tuple[Any, ...]]] = []
     for name, *_ in reversed(mode_rows):
         title, tally = by_name[name]
-        drawn = RouteSet(spill.kept(tally.drawn()))
-        jobs.append(draw(drawn, _map_title(title, tally), out / name, online_tiles))
-        del drawn
+        drawn = tally.drawn()
+        draws.append(
+            (_draw_kept, (spill.path, drawn, _map_title(title, tally), out / name, online_tiles))
+        )
+    files = [(_write_route_file, (spill.path, out / n)) for n in ("routes.geojson", "routes.yaml")]
     total = tallies[-1].count
     del tallies, by_name
-    _write_text(out / "routes.geojson", _geojson_pieces(spill.kept()))
-    _write_text(out / "routes.yaml", _yaml_pieces(spill.kept()))
+    jobs = [run(task, *args) for task, args in [*draws[:1], *files, *draws[1:]]]
     written = written | {"routes.geojson", "routes.yaml"}
     for job in jobs:
-        job.result()  # a map that could not be written stops the build here
+        job.result()  # a map or file that could not be written stops the build here
     written |= {name for name, *_ in mode_rows}
     if browser is not None:
         written |= {_thumbnail(browser, out, name) for name, *_ in mode_rows}
