@@ -202,6 +202,26 @@ def split_antimeridian(path: Iterable[LatLon]) -> list[list[LatLon]]:
     >>> split_antimeridian([(0.0, 10.0), (1.0, 20.0)])
     [[(0.0, 10.0), (1.0, 20.0)]]
     """
+    points = list(path)
+    if len(points) >= 2 and _within_one_turn([lon for _, lon in points]):
+        # Nothing to unwrap or cut (most paths): the same parts as below, in one pass.
+        (lat, lon), rest = points[0], points[1:]
+        part = _dedupe([(lat, lon - 0.0), *((lat, lon + 0.0) for lat, lon in rest)])
+        if len(part) >= 2:
+            return [part]
+    return _split_unwrapped(points)
+
+
+def _within_one_turn(lons: list[float]) -> bool:
+    """No longitude at or past ±180 and no step of 180° or more: the path neither wraps
+    nor crosses the antimeridian. (NaN fails both tests.)"""
+    return all(-180.0 < lon < 180.0 for lon in lons) and all(
+        abs(b - a) < 180.0 for a, b in pairwise(lons)
+    )
+
+
+def _split_unwrapped(path: list[LatLon]) -> list[list[LatLon]]:
+    """:func:`split_antimeridian` in general: unwrap, then cut at each crossing."""
     points = _dedupe(unwrap(path))
     if len(points) < 2:
         return [[(lat, _wrap(lon)) for lat, lon in points]]

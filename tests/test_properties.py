@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import routemap
-from routemap.geometry import split_antimeridian, unwrap
+from routemap.geometry import _split_unwrapped, split_antimeridian, unwrap
 from routemap.normalize import fold_for_scan, normalize_name, scan_key
 
 
@@ -421,7 +421,7 @@ def test_route_files_round_trip(gaz, suffix: str) -> None:
     round_trip()
 
 
-# -- antimeridian (2 x 700) --------------------------------------------------------------------
+# -- antimeridian (3 x 700) --------------------------------------------------------------------
 
 lat_ = st.floats(min_value=-85, max_value=85, allow_nan=False)
 near_dateline = st.one_of(
@@ -448,6 +448,20 @@ def test_unwrap_keeps_points_and_bounds_steps(path) -> None:
     for (_, a), (_, b) in itertools.pairwise(out):
         assert abs(b - a) <= 180.0 + 1e-9
     assert unwrap(out) == out
+
+
+any_lon = st.one_of(
+    st.sampled_from([-180.0, -179.0, -0.0, 0.0, 179.0, 180.0, -1, 1]),
+    st.floats(min_value=-180, max_value=180, allow_nan=False),
+)
+
+
+@_settings(700)
+@given(st.lists(st.tuples(lat_, any_lon), min_size=1, max_size=12))
+def test_split_antimeridian_shortcut_gives_the_general_answer(path) -> None:
+    # The one-pass answer for paths that neither wrap nor cross is the general one, to the
+    # sign of a zero (repr tells -0.0 from 0.0).
+    assert repr(split_antimeridian(path)) == repr(_split_unwrapped(list(path)))
 
 
 def test_split_antimeridian_north_south_step_next_to_180() -> None:
