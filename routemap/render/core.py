@@ -34,7 +34,14 @@ import numpy as np
 
 from routemap.geometry import unwrap
 from routemap.places import Place, PlaceKind
-from routemap.render.elements import CSS, PackedGeoJson, Panel, RouteLayers, TimeFilter
+from routemap.render.elements import (
+    CSS,
+    PackedGeoJson,
+    Panel,
+    RawMarkup,
+    RouteLayers,
+    TimeFilter,
+)
 from routemap.render.ids import IdCounter, deterministic_ids
 from routemap.render.markup import (
     MODE_ORDER,
@@ -463,12 +470,10 @@ def _render(
 
 
 def _base_title(fmap: folium.Map, title: str) -> None:
-    from branca.element import Element
-
     from routemap.render.offline import _TITLE_STYLE
 
     _figure(fmap).html.add_child(
-        Element(f'<div id="routemap-title" style="{_TITLE_STYLE}">{esc(title)}</div>'),
+        RawMarkup(f'<div id="routemap-title" style="{_TITLE_STYLE}">{esc(title)}</div>'),
         name="routemap_title",
     )
 
@@ -476,9 +481,7 @@ def _base_title(fmap: folium.Map, title: str) -> None:
 def _add_layers(
     fmap: folium.Map, state: _MapState, drawing: _Drawing, scale: WidthScale, *, time: bool
 ) -> None:
-    from branca.element import Element
-
-    _figure(fmap).header.add_child(Element(CSS), name="routemap_css")
+    _figure(fmap).header.add_child(RawMarkup(CSS), name="routemap_css")
     others = []
     if drawing.areas:
         areas = attach(

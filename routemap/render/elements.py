@@ -11,9 +11,9 @@ are our own deterministic element names, are the one thing written as identifier
   the sources footer);
 - :class:`PackedGeoJson` is a ``folium.GeoJson`` written compactly (see its doc).
 
-Big payloads (the record tables, the layers' data) are written into the page's script
-as they are (:class:`RawScript`): branca would otherwise compile each element's output
-once more as a Jinja template, which costs more than building the map.
+Big payloads (the record tables, the layers' data, Leaflet itself) are written into the
+page as they are (:class:`RawMarkup`): branca would otherwise compile each element's
+text once more as a Jinja template, which costs more than building the map.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from folium.template import Template
 
 from routemap.render.markup import safe_json
 
-__all__ = ["PackedGeoJson", "Panel", "RawScript", "RouteLayers", "TimeFilter"]
+__all__ = ["PackedGeoJson", "Panel", "RawMarkup", "RouteLayers", "TimeFilter"]
 
 CSS = """<style>
 .routemap-panel{background:rgba(255,255,255,.92);padding:6px 8px;border-radius:4px;
@@ -51,13 +51,14 @@ CSS = """<style>
 </style>"""
 
 
-class RawScript(Element):
-    """Script text written into the page as it is (no template: nothing in it is
-    evaluated by Jinja)."""
+class RawMarkup(Element):
+    """Markup (script, style or HTML) written into the page as it is: no template, so
+    nothing in it is evaluated by Jinja, and nothing is compiled (Leaflet inlined is
+    150 kB, which branca's ``Element(text)`` would compile on every page)."""
 
     def __init__(self, text: str) -> None:
         super().__init__()
-        self._name = "RawScript"
+        self._name = "RawMarkup"
         self.text = text
 
     def render(self, **kwargs: Any) -> str:
@@ -69,12 +70,12 @@ def add_script(element: Element, text: str) -> None:
     root = element.get_root()
     if not isinstance(root, Figure):
         raise TypeError(f"{element.get_name()} is not in a page (branca Figure)")
-    root.script.add_child(RawScript(text), name=element.get_name())
+    root.script.add_child(RawMarkup(text), name=element.get_name())
 
 
 class _RawMacro(MacroElement):
     """A MacroElement with only a ``script`` macro, whose output goes to the page as it
-    is instead of through a second Jinja pass (:class:`RawScript`)."""
+    is instead of through a second Jinja pass (:class:`RawMarkup`)."""
 
     def render(self, **kwargs: Any) -> str:
         script = self._template.module.__dict__["script"]

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from routemap.places import Place, PlaceKind
-from routemap.render.elements import PackedGeoJson
+from routemap.render.elements import PackedGeoJson, RawMarkup
 from routemap.render.markup import esc, safe_json
 
 if TYPE_CHECKING:
@@ -150,7 +150,6 @@ def _base_map(
     """The map every routemap page starts from: Leaflet inlined (``offline``) or from
     folium's CDN (Leaflet only), tiles or the Natural Earth basemap, a title."""
     import folium
-    from branca.element import Element
 
     if not offline and tiles is None:
         tiles = "OpenStreetMap"
@@ -162,8 +161,8 @@ def _base_map(
         fmap.default_js = []
         fmap.default_css = []
         script, css = _leaflet_assets()
-        header.add_child(Element(f"<style>{css}</style>"), name="leaflet_css")
-        header.add_child(Element(f"<script>{script}</script>"), name="leaflet")
+        header.add_child(RawMarkup(f"<style>{css}</style>"), name="leaflet_css")
+        header.add_child(RawMarkup(f"<script>{script}</script>"), name="leaflet")
     else:  # Leaflet alone: folium's jQuery, Bootstrap and Font Awesome are not needed
         fmap.default_js = [(n, u) for n, u in fmap.default_js if n == "leaflet"]
         fmap.default_css = [(n, u) for n, u in fmap.default_css if n == "leaflet_css"]
@@ -181,10 +180,10 @@ def _base_map(
             data_json=text,
         )
         attach(basemap, fmap)
-        header.add_child(Element(_SEA_CSS), name="sea")
+        header.add_child(RawMarkup(_SEA_CSS), name="sea")
     if title:
         _figure(fmap).html.add_child(
-            Element(f'<div id="routemap-title" style="{_TITLE_STYLE}">{esc(title)}</div>'),
+            RawMarkup(f'<div id="routemap-title" style="{_TITLE_STYLE}">{esc(title)}</div>'),
             name="routemap_title",
         )
     return fmap
@@ -223,12 +222,10 @@ def _basemap_style(_: Any) -> dict[str, Any]:
 def offline_map(*, title: str | None = None, tiles: str | None = None, **kwargs: Any) -> folium.Map:
     """A folium Map with Leaflet inlined and a Natural Earth basemap; no tile server
     unless ``tiles`` names one (e.g. ``"OpenStreetMap"``), which opts into the network."""
-    from branca.element import Element
-
     fmap = _base_map(title=title, tiles=tiles, **kwargs)
     credit = ATTRIBUTION + (f" · {OSM_ATTRIBUTION}" if tiles else "")
     _figure(fmap).html.add_child(
-        Element(
+        RawMarkup(
             '<div style="position:absolute;bottom:18px;right:0;z-index:1000;'
             'background:rgba(255,255,255,.85);padding:2px 6px;font:11px sans-serif">'
             f"{esc(credit)}</div>"
