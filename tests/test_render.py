@@ -473,3 +473,26 @@ def test_packed_layers_take_their_geometry_only_and_may_be_empty() -> None:
     for pack in ("lines", "points"):
         packed = json.loads(PackedGeoJson(empty, styles=[], pack=pack).packed())
         assert packed["n"] == 0 and packed["g"] == [] and packed["S"] == []
+
+
+def test_a_saved_page_renders_each_element_once(tmp_path: Path) -> None:
+    # branca renders a macro's output a second time as a Jinja template; save_html puts
+    # it in the page as it is, so braces that reach the output stay text.
+    from branca.element import MacroElement
+    from folium.template import Template
+
+    from routemap.render import save_html
+
+    class Note(MacroElement):
+        _template = Template("{% macro html(this, kwargs) %}<p>{{ this.text }}</p>{% endmacro %}")
+
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
+
+    render_before = MacroElement.__dict__["render"]
+    fmap = folium.Map(tiles=None)
+    Note("{{ 7*7 }}").add_to(fmap)
+    page = save_html(fmap, tmp_path / "note.html").read_text(encoding="utf-8")
+    assert "<p>{{ 7*7 }}</p>" in page and "<p>49</p>" not in page
+    assert MacroElement.__dict__["render"] is render_before  # restored after the page

@@ -19,13 +19,15 @@ text once more as a Jinja template, which costs more than building the map.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any, Literal
 
 import folium
 from branca.element import Element, Figure, MacroElement
 from folium.template import Template
 
+from routemap.render.ids import _LOCK
 from routemap.render.markup import safe_json
 
 __all__ = ["PackedGeoJson", "Panel", "RawMarkup", "RouteLayers", "TimeFilter"]
@@ -71,6 +73,41 @@ def add_script(element: Element, text: str) -> None:
     if not isinstance(root, Figure):
         raise TypeError(f"{element.get_name()} is not in a page (branca Figure)")
     root.script.add_child(RawMarkup(text), name=element.get_name())
+
+
+def _render_macro_once(self: MacroElement, **kwargs: Any) -> str:
+    """branca's ``MacroElement.render``, with each macro's output put in the page as it
+    is rather than compiled and rendered once more as a Jinja template."""
+    figure = self.get_root()
+    if not isinstance(figure, Figure):
+        raise TypeError(f"{self.get_name()} is not in a page (branca Figure)")
+    macros = self._template.module.__dict__
+    for part in ("header", "html", "script"):
+        macro = macros.get(part)
+        if macro is not None:
+            getattr(figure, part).add_child(
+                RawMarkup(str(macro(self, kwargs))), name=self.get_name()
+            )
+    for child in self._children.values():
+        child.render(**kwargs)
+    return ""
+
+
+@contextmanager
+def single_pass() -> Iterator[None]:
+    """Within the block, folium's elements put their output into the page as it is
+    (:class:`RawMarkup`) instead of having branca compile it once more as a Jinja
+    template: that second pass is a third of the cost of a small map, and it would
+    evaluate any ``{{ }}`` that reached the output. The replacement is process-wide
+    while the block runs, so it holds the lock of :func:`deterministic_ids`.
+    """
+    with _LOCK:
+        original = MacroElement.__dict__["render"]
+        setattr(MacroElement, "render", _render_macro_once)  # noqa: B010
+        try:
+            yield
+        finally:
+            setattr(MacroElement, "render", original)  # noqa: B010
 
 
 class _RawMacro(MacroElement):

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from routemap.places import Place, PlaceKind
-from routemap.render.elements import PackedGeoJson, RawMarkup
+from routemap.render.elements import PackedGeoJson, RawMarkup, single_pass
 from routemap.render.markup import esc, safe_json
 
 if TYPE_CHECKING:
@@ -276,7 +276,8 @@ def save_html(fmap: folium.Map, path: str | os.PathLike[str]) -> Path:
     """Write the map to ``path`` atomically (a temporary file renamed into place)."""
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    page = fmap.get_root().render()
+    with single_pass():
+        page = fmap.get_root().render()
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
