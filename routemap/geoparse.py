@@ -337,30 +337,13 @@ def _load_built(cache: Path) -> _Built | None:
 
 
 def _save_built(cache: Path, built: _Built) -> None:
-    """Keep ``built`` at ``cache`` (atomically: a temporary file renamed), and remove the
-    matchers built from earlier inputs; a cache folder that cannot be written is left."""
-    import os
+    """Keep ``built`` at ``cache``, and remove the matchers built from earlier inputs."""
     import pickle
-    import tempfile
+
+    from routemap.gazetteer.index import _store
 
     stem = cache.name.partition(".matcher-")[0]
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{cache.name}.", suffix=".tmp", dir=cache.parent)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                pickle.dump(built, handle, pickle.HIGHEST_PROTOCOL)
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(tmp, 0o666 & ~umask)  # readable as the index beside it is
-            os.replace(tmp, cache)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        for old in cache.parent.glob(f"{stem}.matcher-*.pickle"):
-            if old != cache:
-                old.unlink(missing_ok=True)
-    except OSError:
-        pass
+    _store(cache, pickle.dumps(built, pickle.HIGHEST_PROTOCOL), stale=f"{stem}.matcher-*.pickle")
 
 
 class _Matcher:

@@ -496,3 +496,23 @@ def test_a_saved_page_renders_each_element_once(tmp_path: Path) -> None:
     page = save_html(fmap, tmp_path / "note.html").read_text(encoding="utf-8")
     assert "<p>{{ 7*7 }}</p>" in page and "<p>49</p>" not in page
     assert MacroElement.__dict__["render"] is render_before  # restored after the page
+
+
+def test_the_simplified_basemap_is_kept_in_the_cache_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from routemap.render import offline
+
+    monkeypatch.setenv("ROUTEMAP_CACHE_DIR", str(tmp_path))
+    offline._basemap_geojson.cache_clear()
+    try:
+        fresh = offline._basemap_geojson(0.05)
+        (kept,) = tmp_path.glob("basemap-0.05-*.json")
+        offline._basemap_geojson.cache_clear()
+        assert offline._basemap_geojson(0.05) == fresh  # read back from the file
+        kept.write_text('{"type": "Feat', encoding="utf-8")  # cut short: made again
+        offline._basemap_geojson.cache_clear()
+        assert offline._basemap_geojson(0.05) == fresh
+        assert json.loads(kept.read_text(encoding="utf-8")) == fresh
+    finally:
+        offline._basemap_geojson.cache_clear()

@@ -14,6 +14,7 @@ import math
 import os
 import sqlite3
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -74,6 +75,30 @@ def _cache_dir() -> Path:
     import platformdirs
 
     return Path(platformdirs.user_cache_dir("routemap", appauthor=False))
+
+
+def _store(path: Path, data: bytes, *, stale: str) -> None:
+    """Keep ``data`` at ``path`` in the cache folder (a temporary file renamed, readable as
+    the index is) and remove the files beside it that match the glob ``stale``, made from
+    earlier inputs. A folder that cannot be written is left as it is: the caller has
+    ``data`` and carries on."""
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(tmp, 0o666 & ~umask)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        for old in path.parent.glob(stale):
+            if old != path:
+                old.unlink(missing_ok=True)
+    except OSError:
+        pass
 
 
 def index_key(sources: Sequence[Source] | None = None) -> str:

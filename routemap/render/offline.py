@@ -8,6 +8,7 @@ shipped in ``routemap/data``. Tiles are opt-in (``tiles="OpenStreetMap"``).
 from __future__ import annotations
 
 import base64
+import contextlib
 import functools
 import json
 import math
@@ -81,10 +82,46 @@ def _leaflet_assets() -> tuple[str, str]:
 @functools.cache
 def _basemap_geojson(tolerance: float = 0.0) -> dict[str, Any]:
     """The Natural Earth countries, names only; simplified by ``tolerance`` degrees and
-    rounded to match when it is not 0 (a lighter background for route maps)."""
-    path = resources.files("routemap").joinpath("data", "countries.geojson")
-    with path.open("r", encoding="utf-8") as handle:
-        collection: dict[str, Any] = json.load(handle)
+    rounded to match when it is not 0 (a lighter background for route maps). A simplified
+    basemap is kept in the cache folder, so that a process draws its first map without
+    simplifying every country again (half a second)."""
+    raw = resources.files("routemap").joinpath("data", "countries.geojson").read_bytes()
+    if not tolerance:
+        return _names_only(json.loads(raw), 0.0)
+    cache = _basemap_cache(raw, tolerance)
+    if cache is not None:
+        with contextlib.suppress(OSError, ValueError):
+            cached: dict[str, Any] = json.loads(cache.read_bytes())
+            return cached
+    simplified = _names_only(json.loads(raw), tolerance)
+    if cache is not None:
+        from routemap.gazetteer.index import _store
+
+        text = json.dumps(simplified, ensure_ascii=False, separators=(",", ":"))
+        _store(cache, text.encode(), stale=f"basemap-{tolerance}-*.json")
+    return simplified
+
+
+def _basemap_cache(raw: bytes, tolerance: float) -> Path | None:
+    """Where the basemap simplified by ``tolerance`` is kept: named by a hash of the
+    countries, this module (the simplifying code) and shapely's version."""
+    import hashlib
+    from importlib.metadata import version
+
+    from routemap.gazetteer.index import _cache_dir
+
+    digest = hashlib.sha256()
+    for part in (raw, Path(__file__).read_bytes(), version("shapely").encode()):
+        digest.update(hashlib.sha256(part).digest())
+    try:
+        folder = _cache_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return folder / f"basemap-{tolerance}-{digest.hexdigest()[:16]}.json"
+
+
+def _names_only(collection: dict[str, Any], tolerance: float) -> dict[str, Any]:
     features = []
     for feature in collection["features"]:
         geometry = feature["geometry"]
