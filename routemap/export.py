@@ -215,6 +215,36 @@ class _Result:
     page_places: int = 0  # places on the article's own page
 
 
+@dataclass(frozen=True, slots=True)
+class _Done:
+    """What the batch keeps of one input. A worker sends it back with each route already
+    pickled as the spill stores it, so that the main process neither unpickles nor
+    pickles routes while documents stream in."""
+
+    path: str
+    kind: str
+    title: str | None
+    routes: tuple[tuple[str, bytes], ...]  # (route id, pickled route)
+    unresolved: tuple[str, ...]
+    error: str | None
+    page_places: int
+
+    @classmethod
+    def of(cls, result: _Result) -> _Done:
+        routes = tuple(
+            (route.id, pickle.dumps(route, pickle.HIGHEST_PROTOCOL)) for route in result.routes
+        )
+        return cls(
+            result.path,
+            result.kind,
+            result.title,
+            routes,
+            result.unresolved,
+            result.error,
+            result.page_places,
+        )
+
+
 #: Documents between two garbage collections in the process that reads them.
 _GC_EVERY = 32
 _read_here = 0  # documents read in this process
@@ -274,11 +304,11 @@ def _worker_init() -> None:
     _freeze_here = True
 
 
-def _process(path: str, page: str | None = None, online_tiles: bool = False) -> _Result:
+def _process(path: str, page: str | None = None, online_tiles: bool = False) -> _Done:
     """Read one source: an article (read → geoparse → extract, then its own page written
     to ``page``, so the costly drawing runs in the worker too) or a route file."""
     try:
-        return _process_one(path, page, online_tiles)
+        return _Done.of(_process_one(path, page, online_tiles))
     finally:
         _tidy()
 
@@ -585,7 +615,7 @@ def build(
 # -- streaming the inputs ---------------------------------------------------------------
 
 _Job = tuple[str, "str | None", bool]
-_Stream = Callable[[Iterable[_Job]], Iterator[_Result]]
+_Stream = Callable[[Iterable[_Job]], Iterator[_Done]]
 #: Runs a batch-phase task: ``run(task, *args)``, a job to wait on (``.result()``).
 _Run = Callable[..., Any]
 
@@ -597,7 +627,7 @@ def _run_here(task: Callable[..., None], *args: Any) -> _Now:
 
 def _ordered(
     jobs: Iterable[_Job], submit: Callable[[_Job], object], window: int
-) -> Iterator[_Result]:
+) -> Iterator[_Done]:
     """The results of ``jobs`` in input order, with at most ``window`` submitted and not
     yet consumed: bounded memory, and the same order whatever finishes first."""
     pending: collections.deque[object] = collections.deque()
@@ -721,7 +751,7 @@ class _Spill:
             spill.db.close()
             shutil.rmtree(folder, ignore_errors=True)
 
-    def add(self, seq: int, result: _Result, page: str | None) -> None:
+    def add(self, seq: int, result: _Done, page: str | None) -> None:
         self.db.execute(
             "INSERT INTO inputs VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (
@@ -738,10 +768,7 @@ class _Spill:
         self.db.executemany(
             "INSERT INTO unresolved VALUES (?, ?)", [(seq, text) for text in result.unresolved]
         )
-        self.db.executemany(
-            "INSERT INTO routes (rid, route) VALUES (?, ?)",
-            [(route.id, pickle.dumps(route, pickle.HIGHEST_PROTOCOL)) for route in result.routes],
-        )
+        self.db.executemany("INSERT INTO routes (rid, route) VALUES (?, ?)", result.routes)
 
     def merged(self) -> Iterator[Route]:
         """The batch's routes merged (:meth:`RouteSet.merge`), one group at a time."""
@@ -805,7 +832,7 @@ def _write_route_file(spill: Path, target: Path) -> None:
 
 
 def _collect(
-    results: Iterator[_Result],
+    results: Iterator[_Done],
     total: int,
     spill: _Spill,
     out: Path,
