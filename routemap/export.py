@@ -261,11 +261,13 @@ def _release_document_work() -> None:
         ctypes.CDLL(None).malloc_trim(0)
 
 
-def _draw_in_worker(routes: RouteSet, title: str, target: Path, online_tiles: bool) -> None:
+def _draw_in_worker(
+    routes: RouteSet, title: str, target: Path, online_tiles: bool, country_roles: bool = False
+) -> None:
     """A batch map, drawn by a pool worker once every document is read: what reading
     them loaded is given back first, so that the worker peaks no higher than it read."""
     _release_document_work()
-    _render_routes(routes, title, target, online_tiles)
+    _render_routes(routes, title, target, online_tiles, country_roles)
 
 
 def _worker_init() -> None:
@@ -273,16 +275,20 @@ def _worker_init() -> None:
     _freeze_here = True
 
 
-def _process(path: str, page: str | None = None, online_tiles: bool = False) -> _Result:
+def _process(
+    path: str, page: str | None = None, online_tiles: bool = False, country_roles: bool = False
+) -> _Result:
     """Read one source: an article (read → geoparse → extract, then its own page written
     to ``page``, so the costly drawing runs in the worker too) or a route file."""
     try:
-        return _process_one(path, page, online_tiles)
+        return _process_one(path, page, online_tiles, country_roles)
     finally:
         _tidy()
 
 
-def _process_one(path: str, page: str | None, online_tiles: bool) -> _Result:
+def _process_one(
+    path: str, page: str | None, online_tiles: bool, country_roles: bool = False
+) -> _Result:
     from routemap.geoparse import geoparse
 
     if path.lower().endswith(ROUTE_SUFFIXES):
@@ -316,7 +322,7 @@ def _process_one(path: str, page: str | None, online_tiles: bool) -> _Result:
     if page is None:
         return result
     try:
-        drawn = _document_page(result, Path(page), online_tiles)
+        drawn = _document_page(result, Path(page), online_tiles, country_roles)
     except OSError as exc:
         if exc.errno in _FATAL_ERRNOS:
             raise  # the whole output is at stake: stop the build
@@ -325,11 +331,13 @@ def _process_one(path: str, page: str | None, online_tiles: bool) -> _Result:
     return replace(result, places=(), page_places=drawn)
 
 
-def _document_page(result: _Result, target: Path, online_tiles: bool) -> int:
+def _document_page(
+    result: _Result, target: Path, online_tiles: bool, country_roles: bool = False
+) -> int:
     """Write an article's page (its routes, else its places); the places drawn."""
     title = result.title or Path(result.path).stem
     if len(result.routes):
-        _render_routes(result.routes, title, target, online_tiles)
+        _render_routes(result.routes, title, target, online_tiles, country_roles)
         return _distinct_places(result.routes)
     if result.places:
         _render_places(result.places, f"{title} — no route found", target)
@@ -453,11 +461,13 @@ def _save_map(fmap: folium.Map, target: Path) -> None:
         save_html(fmap, target)
 
 
-def _render_routes(routes: RouteSet, title: str, target: Path, online_tiles: bool) -> None:
+def _render_routes(
+    routes: RouteSet, title: str, target: Path, online_tiles: bool, country_roles: bool = False
+) -> None:
     from routemap.render import render
 
     tiles = "OpenStreetMap" if online_tiles else None
-    _save_map(render(routes, title=title, tiles=tiles), target)
+    _save_map(render(routes, title=title, tiles=tiles, country_roles=country_roles), target)
 
 
 def _render_places(places: Sequence[Place], title: str, target: Path) -> None:
@@ -481,6 +491,7 @@ def build(
     *,
     workers: int = 1,
     online_tiles: bool = False,
+    country_roles: bool = False,
     progress: bool | None = None,
     engine: str = "local",
     scheduler: str | None = None,
@@ -509,6 +520,8 @@ def build(
         cluster started for the build.
     online_tiles : bool
         Draw OpenStreetMap tiles on the route maps (the pages then load them).
+    country_roles : bool
+        Shade the countries on the route maps by role (``render(..., country_roles=True)``).
     progress : bool, optional
         Show a progress bar on stderr; by default when stderr is a terminal.
     engine : {"local", "dask"}
@@ -565,7 +578,10 @@ def build(
         _write_manifest(out, claimed)
         spill = stack.enter_context(_Spill.create(out))
         # A generator: a large batch's jobs are made as the stream takes them.
-        jobs = ((f, str(out / pages[f]) if f in pages else None, online_tiles) for f in files)
+        jobs = (
+            (f, str(out / pages[f]) if f in pages else None, online_tiles, country_roles)
+            for f in files
+        )
         show = sys.stderr.isatty() if progress is None else progress
         runner = _run_dask(workers, scheduler) if engine == "dask" else _run_local(workers)
         with runner as (stream, draw):  # the workers end here, after the batch maps
@@ -573,7 +589,7 @@ def build(
             if engine == "local" and workers == 1:
                 _release_document_work()
             report, written = _batch_outputs(
-                out, spill, missing, written, online_tiles, browser, draw
+                out, spill, missing, written, online_tiles, browser, draw, country_roles
             )
         _write_manifest(out, written)
         _remove_stale(out, claimed - written)
@@ -583,14 +599,17 @@ def build(
 
 # -- streaming the inputs ---------------------------------------------------------------
 
-_Job = tuple[str, "str | None", bool]
+_Job = tuple[str, "str | None", bool, bool]
 _Stream = Callable[[Iterable[_Job]], Iterator[_Result]]
-#: Draws a batch map: ``draw(routes, title, target, online_tiles)``, a job to wait on.
-_Draw = Callable[[RouteSet, str, Path, bool], Any]
+#: Draws a batch map: ``draw(routes, title, target, online_tiles, country_roles)``, a job
+#: to wait on.
+_Draw = Callable[[RouteSet, str, Path, bool, bool], Any]
 
 
-def _draw_here(routes: RouteSet, title: str, target: Path, online_tiles: bool) -> _Now:
-    _render_routes(routes, title, target, online_tiles)
+def _draw_here(
+    routes: RouteSet, title: str, target: Path, online_tiles: bool, country_roles: bool = False
+) -> _Now:
+    _render_routes(routes, title, target, online_tiles, country_roles)
     return _Now(None)
 
 
@@ -899,6 +918,7 @@ def _batch_outputs(
     online_tiles: bool,
     browser: Browser | None,
     draw: _Draw = _draw_here,
+    country_roles: bool = False,
 ) -> tuple[BuildReport, set[str]]:
     """The maps by mode, all routes, the route files and the index, from ``spill``.
 
@@ -925,7 +945,7 @@ def _batch_outputs(
     for name, *_ in reversed(mode_rows):
         title, tally = by_name[name]
         drawn = RouteSet(spill.kept(tally.drawn()))
-        jobs.append(draw(drawn, _map_title(title, tally), out / name, online_tiles))
+        jobs.append(draw(drawn, _map_title(title, tally), out / name, online_tiles, country_roles))
         del drawn
     total = tallies[-1].count
     del tallies, by_name

@@ -79,13 +79,13 @@ def _leaflet_assets() -> tuple[str, str]:
 
 
 @functools.cache
-def _basemap_geojson(tolerance: float = 0.0) -> dict[str, Any]:
-    """The Natural Earth countries, names only; simplified by ``tolerance`` degrees and
-    rounded to match when it is not 0 (a lighter background for route maps)."""
+def _countries(tolerance: float = 0.0) -> tuple[tuple[dict[str, Any], dict[str, Any]], ...]:
+    """The Natural Earth countries as (properties, geometry); simplified by ``tolerance``
+    degrees and rounded to match when it is not 0. Shared, never changed."""
     path = resources.files("routemap").joinpath("data", "countries.geojson")
     with path.open("r", encoding="utf-8") as handle:
         collection: dict[str, Any] = json.load(handle)
-    features = []
+    countries = []
     for feature in collection["features"]:
         geometry = feature["geometry"]
         if tolerance:
@@ -98,14 +98,41 @@ def _basemap_geojson(tolerance: float = 0.0) -> dict[str, Any]:
             digits = max(0, math.ceil(-math.log10(tolerance)))
             geometry = mapping(shapely.set_precision(simple, 10.0**-digits))
             geometry = json.loads(json.dumps(geometry))  # tuples → lists
-        features.append(
-            {
-                "type": "Feature",
-                "geometry": geometry,
-                "properties": {"name": feature["properties"].get("name", "")},
-            }
-        )
+        countries.append((feature["properties"], geometry))
+    return tuple(countries)
+
+
+@functools.cache
+def _basemap_geojson(tolerance: float = 0.0) -> dict[str, Any]:
+    """The Natural Earth countries, names only (see :func:`_countries`): a light
+    background for route maps."""
+    features = [
+        {
+            "type": "Feature",
+            "geometry": geometry,
+            "properties": {"name": properties.get("name", "")},
+        }
+        for properties, geometry in _countries(tolerance)
+    ]
     return {"type": "FeatureCollection", "features": features}
+
+
+def country_shapes(tolerance: float = 0.0) -> dict[str, tuple[str, dict[str, Any]]]:
+    """``{ISO alpha-2 code: (Natural Earth name, GeoJSON geometry)}`` of the countries
+    that have a code (Natural Earth's few unrecognised territories have none)."""
+    return {
+        properties["iso_a2"]: (properties.get("name", ""), geometry)
+        for properties, geometry in _countries(tolerance)
+        if properties.get("iso_a2")
+    }
+
+
+def turns_for(lon_span: tuple[float, float]) -> tuple[int, ...]:
+    """The turns of 360° of longitude a map spanning ``lon_span`` (west, east; unwrapped
+    past ±180) shows the world at, nearest first: the basemap is repeated at each."""
+    west, east = lon_span
+    turns = range(math.floor((west + 180.0) / 360.0), math.floor((east + 180.0) / 360.0) + 1)
+    return tuple(sorted(turns, key=abs))
 
 
 @functools.cache
@@ -168,9 +195,7 @@ def _base_map(
         fmap.default_js = [(n, u) for n, u in fmap.default_js if n == "leaflet"]
         fmap.default_css = [(n, u) for n, u in fmap.default_css if n == "leaflet_css"]
     if tiles is None:
-        west, east = lon_span
-        turns = range(math.floor((west + 180.0) / 360.0), math.floor((east + 180.0) / 360.0) + 1)
-        base, text = _basemap_for(basemap_tolerance, tuple(sorted(turns, key=abs)))
+        base, text = _basemap_for(basemap_tolerance, turns_for(lon_span))
         basemap = PackedGeoJson(
             base,
             name="Countries (Natural Earth)",
