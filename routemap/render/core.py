@@ -594,6 +594,7 @@ def _add_layers(
     _figure(fmap).header.add_child(Element(CSS), name="routemap_css")
     others = []
     countries = []
+    drawn = []  # the layers drawn above the countries, in order
     if drawing.countries:  # first: under everything else
         countries.append(
             attach(
@@ -617,6 +618,7 @@ def _add_layers(
             fmap,
         )
         others.append(areas)
+        drawn.append(areas)
         state.areas = True
     mode_layers = []
     for mode, features in drawing.legs.items():
@@ -631,6 +633,7 @@ def _add_layers(
             fmap,
         )
         mode_layers.append((mode.value, layer))
+        drawn.append(layer)
         if mode not in state.modes:
             state.modes.append(mode)
     if drawing.places:
@@ -645,6 +648,7 @@ def _add_layers(
             fmap,
         )
         others.append(places)
+        drawn.append(places)
         state.kinds = [k for k in PLACE_STYLES if k in state.kinds or k in drawing.kinds]
     RouteLayers(
         texts=drawing.texts.texts,
@@ -659,6 +663,7 @@ def _add_layers(
         countries=drawing.country_records,
         country_layers=countries,
         role_names=[esc(ROLE_STYLES[r].label) for r in ROLES],
+        above_countries=drawn,
     ).add_to(fmap)
     if drawing.legs and scale not in state.scales:
         state.scales.append(scale)

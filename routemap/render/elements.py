@@ -124,6 +124,11 @@ class RouteLayers(_RawMacro):
     {{ layer.get_name() }}{{ "," if not loop.last }}
   {%- endfor %}
   ];
+  var aboveCountries = [
+  {%- for layer in this.above_countries %}
+    {{ layer.get_name() }}{{ "," if not loop.last }}
+  {%- endfor %}
+  ];
   function s(i) { return i < 0 ? '' : S[i]; }
   function row(name, i) {
     return i < 0 ? '' : '<tr><th>' + name + '</th><td>' + S[i] + '</td></tr>';
@@ -220,6 +225,11 @@ class RouteLayers(_RawMacro):
   }
   countries.forEach(function(group) {
     function record(item) { return item.feature.properties.k; }
+    // Ticked again in the layer control, the countries are drawn last, over the lines:
+    // put what was drawn above them back on top, in order.
+    group.on('add', function() {
+      aboveCountries.forEach(function(layer) { if (layer._map) { layer.bringToFront(); } });
+    });
     group.bindTooltip(function(item) {
       var k = record(item);
       return s(K[k][0]) + ': ' + roles(k).map(function(r) {
@@ -255,6 +265,7 @@ class RouteLayers(_RawMacro):
         countries: list[list[int]] | None = None,
         country_layers: list[MacroElement] | None = None,
         role_names: list[str] | None = None,
+        above_countries: list[MacroElement] | None = None,
     ) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
         self._name = "RouteLayers"
@@ -279,6 +290,7 @@ class RouteLayers(_RawMacro):
         self.approx_opacity = approx_opacity
         self.countries = countries or []
         self.country_layers = country_layers or []
+        self.above_countries = above_countries or []
 
 
 class TimeFilter(MacroElement):
