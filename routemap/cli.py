@@ -57,6 +57,7 @@ examples:
   routemap extract seeds/*.txt -o routes.yaml && routemap render routes.yaml -o map.html
   routemap render routes.geojson -o map.html --title "Air bridges from the VRAEM"
   routemap render routes.yaml -o map.html --png map.png
+  routemap render routes.yaml -o map.html --country-roles
 """
 
 
@@ -73,6 +74,12 @@ the same bytes. Documents are streamed: each page is written as its document is 
 A re-run into the same OUTDIR removes the maps it no longer makes (listed in
 OUTDIR/.routemap-manifest), never other files.
 """
+
+
+ROLES_HELP = (
+    "also shade the countries the routes stop in by role (origin, transit, destination, "
+    "several), as a layer of the map"
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -159,6 +166,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="draw OpenStreetMap tiles (the page then loads them from the network)",
     )
+    render.add_argument("--country-roles", action="store_true", help=ROLES_HELP)
     render.add_argument("--png", metavar="PNG", help="also save a picture (needs Chromium)")
 
     build = commands.add_parser(
@@ -195,6 +203,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="draw OpenStreetMap tiles (the pages then load them from the network)",
     )
+    build.add_argument("--country-roles", action="store_true", help=ROLES_HELP)
     build.add_argument(
         "--png",
         action="store_true",
@@ -383,7 +392,8 @@ def _render(args: argparse.Namespace) -> int:
         print(f"routemap: {exc}", file=sys.stderr)
         return 1
     title = args.title or Path(args.routes).stem
-    fmap = render(routes, title=title, tiles="OpenStreetMap" if args.online_tiles else None)
+    tiles = "OpenStreetMap" if args.online_tiles else None
+    fmap = render(routes, title=title, tiles=tiles, country_roles=args.country_roles)
     try:
         save_html(fmap, args.output)
         print(f"wrote {args.output} ({len(routes)} routes)", file=sys.stderr)
@@ -412,6 +422,7 @@ def _build(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
             args.output,
             workers=args.workers,
             online_tiles=args.online_tiles,
+            country_roles=args.country_roles,
             engine=args.engine,
             scheduler=args.scheduler,
             png=args.png,

@@ -304,16 +304,20 @@ def _worker_init() -> None:
     _freeze_here = True
 
 
-def _process(path: str, page: str | None = None, online_tiles: bool = False) -> _Done:
+def _process(
+    path: str, page: str | None = None, online_tiles: bool = False, country_roles: bool = False
+) -> _Done:
     """Read one source: an article (read → geoparse → extract, then its own page written
     to ``page``, so the costly drawing runs in the worker too) or a route file."""
     try:
-        return _Done.of(_process_one(path, page, online_tiles))
+        return _Done.of(_process_one(path, page, online_tiles, country_roles))
     finally:
         _tidy()
 
 
-def _process_one(path: str, page: str | None, online_tiles: bool) -> _Result:
+def _process_one(
+    path: str, page: str | None, online_tiles: bool, country_roles: bool = False
+) -> _Result:
     from routemap.geoparse import geoparse
 
     if path.lower().endswith(ROUTE_SUFFIXES):
@@ -347,7 +351,7 @@ def _process_one(path: str, page: str | None, online_tiles: bool) -> _Result:
     if page is None:
         return result
     try:
-        drawn = _document_page(result, Path(page), online_tiles)
+        drawn = _document_page(result, Path(page), online_tiles, country_roles)
     except OSError as exc:
         if exc.errno in _FATAL_ERRNOS:
             raise  # the whole output is at stake: stop the build
@@ -356,11 +360,13 @@ def _process_one(path: str, page: str | None, online_tiles: bool) -> _Result:
     return replace(result, places=(), page_places=drawn)
 
 
-def _document_page(result: _Result, target: Path, online_tiles: bool) -> int:
+def _document_page(
+    result: _Result, target: Path, online_tiles: bool, country_roles: bool = False
+) -> int:
     """Write an article's page (its routes, else its places); the places drawn."""
     title = result.title or Path(result.path).stem
     if len(result.routes):
-        _render_routes(result.routes, title, target, online_tiles)
+        _render_routes(result.routes, title, target, online_tiles, country_roles)
         return _distinct_places(result.routes)
     if result.places:
         _render_places(result.places, f"{title} — no route found", target)
@@ -484,11 +490,13 @@ def _save_map(fmap: folium.Map, target: Path) -> None:
         save_html(fmap, target)
 
 
-def _render_routes(routes: RouteSet, title: str, target: Path, online_tiles: bool) -> None:
+def _render_routes(
+    routes: RouteSet, title: str, target: Path, online_tiles: bool, country_roles: bool = False
+) -> None:
     from routemap.render import render
 
     tiles = "OpenStreetMap" if online_tiles else None
-    _save_map(render(routes, title=title, tiles=tiles), target)
+    _save_map(render(routes, title=title, tiles=tiles, country_roles=country_roles), target)
 
 
 def _render_places(places: Sequence[Place], title: str, target: Path) -> None:
@@ -512,6 +520,7 @@ def build(
     *,
     workers: int = 1,
     online_tiles: bool = False,
+    country_roles: bool = False,
     progress: bool | None = None,
     engine: str = "local",
     scheduler: str | None = None,
@@ -540,6 +549,8 @@ def build(
         cluster started for the build.
     online_tiles : bool
         Draw OpenStreetMap tiles on the route maps (the pages then load them).
+    country_roles : bool
+        Shade the countries on the route maps by role (``render(..., country_roles=True)``).
     progress : bool, optional
         Show a progress bar on stderr; by default when stderr is a terminal.
     engine : {"local", "dask"}
@@ -596,7 +607,10 @@ def build(
         _write_manifest(out, claimed)
         spill = stack.enter_context(_Spill.create(out))
         # A generator: a large batch's jobs are made as the stream takes them.
-        jobs = ((f, str(out / pages[f]) if f in pages else None, online_tiles) for f in files)
+        jobs = (
+            (f, str(out / pages[f]) if f in pages else None, online_tiles, country_roles)
+            for f in files
+        )
         show = sys.stderr.isatty() if progress is None else progress
         runner = _run_dask(workers, scheduler) if engine == "dask" else _run_local(workers)
         with runner as (stream, run):  # the workers end here, after the batch maps
@@ -604,7 +618,7 @@ def build(
             if engine == "local" and workers == 1:
                 _release_document_work()
             report, written = _batch_outputs(
-                out, spill, missing, written, online_tiles, browser, run
+                out, spill, missing, written, online_tiles, browser, run, country_roles
             )
         _write_manifest(out, written)
         _remove_stale(out, claimed - written)
@@ -614,7 +628,7 @@ def build(
 
 # -- streaming the inputs ---------------------------------------------------------------
 
-_Job = tuple[str, "str | None", bool]
+_Job = tuple[str, "str | None", bool, bool]
 _Stream = Callable[[Iterable[_Job]], Iterator[_Done]]
 #: Runs a batch-phase task: ``run(task, *args)``, a job to wait on (``.result()``).
 _Run = Callable[..., Any]
@@ -816,11 +830,18 @@ def _reading(spill: Path) -> Iterator[sqlite3.Connection]:
         db.close()
 
 
-def _draw_kept(spill: Path, seqs: list[int], title: str, target: Path, online_tiles: bool) -> None:
+def _draw_kept(
+    spill: Path,
+    seqs: list[int],
+    title: str,
+    target: Path,
+    online_tiles: bool,
+    country_roles: bool,
+) -> None:
     """A batch map of the kept routes numbered ``seqs``."""
     with _reading(spill) as db:
         routes = RouteSet(_kept(db, seqs))
-    _render_routes(routes, title, target, online_tiles)
+    _render_routes(routes, title, target, online_tiles, country_roles)
 
 
 def _write_route_file(spill: Path, target: Path) -> None:
@@ -958,6 +979,7 @@ def _batch_outputs(
     online_tiles: bool,
     browser: Browser | None,
     run: _Run = _run_here,
+    country_roles: bool = False,
 ) -> tuple[BuildReport, set[str]]:
     """The maps by mode, all routes, the route files and the index, from ``spill``.
 
@@ -985,9 +1007,10 @@ def _batch_outputs(
     for name, *_ in reversed(mode_rows):
         title, tally = by_name[name]
         drawn = tally.drawn()
-        draws.append(
-            (_draw_kept, (spill.path, drawn, _map_title(title, tally), out / name, online_tiles))
-        )
+        target = out / name
+        map_title = _map_title(title, tally)
+        args = (spill.path, drawn, map_title, target, online_tiles, country_roles)
+        draws.append((_draw_kept, args))
     files = [(_write_route_file, (spill.path, out / n)) for n in ("routes.geojson", "routes.yaml")]
     total = tallies[-1].count
     del tallies, by_name

@@ -98,3 +98,26 @@ def test_render_reports_a_broken_route_file(
     assert main(["render", str(broken), "-o", str(tmp_path / "m.html")]) == 1
     assert "routes.yaml" in capsys.readouterr().err
     assert not (tmp_path / "m.html").exists()
+
+
+def test_country_roles_flag_on_render_and_build(tmp_path: Path) -> None:
+    from routemap import Gazetteer
+    from routemap.geometry import make_leg
+    from routemap.io import write_routes
+    from routemap.routes import Route, RouteSet
+
+    gaz = Gazetteer.default()  # a route file keeps a gazetteer place's id, not its country
+    lima, la_paz = gaz.resolve("Lima", country="PE"), gaz.resolve("La Paz", country="BO")
+    routes = write_routes(
+        RouteSet([Route((lima, la_paz), (make_leg(lima, la_paz, "air"),))]),
+        tmp_path / "routes.geojson",
+    )
+    plain, shaded = tmp_path / "plain.html", tmp_path / "shaded.html"
+    assert main(["render", str(routes), "-o", str(plain)]) == 0
+    assert main(["render", str(routes), "-o", str(shaded), "--country-roles"]) == 0
+    assert "Countries by role" not in plain.read_text(encoding="utf-8")
+    assert "Countries by role" in shaded.read_text(encoding="utf-8")
+    assert main(["build", str(routes), "-o", str(tmp_path / "maps"), "--country-roles"]) == 0
+    for name in ("all-routes.html", "air-bridges.html"):
+        page = (tmp_path / "maps" / name).read_text(encoding="utf-8")
+        assert "routemap-role-origin" in page and "routemap-role-destination" in page

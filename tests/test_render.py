@@ -498,21 +498,203 @@ def test_a_saved_page_renders_each_element_once(tmp_path: Path) -> None:
     assert MacroElement.__dict__["render"] is render_before  # restored after the page
 
 
-def test_the_simplified_basemap_is_kept_in_the_cache_folder(
+def test_the_simplified_countries_are_kept_in_the_cache_folder(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from routemap.render import offline
 
     monkeypatch.setenv("ROUTEMAP_CACHE_DIR", str(tmp_path))
-    offline._basemap_geojson.cache_clear()
+    offline._countries.cache_clear()
     try:
-        fresh = offline._basemap_geojson(0.05)
-        (kept,) = tmp_path.glob("basemap-0.05-*.json")
-        offline._basemap_geojson.cache_clear()
-        assert offline._basemap_geojson(0.05) == fresh  # read back from the file
-        kept.write_text('{"type": "Feat', encoding="utf-8")  # cut short: made again
-        offline._basemap_geojson.cache_clear()
-        assert offline._basemap_geojson(0.05) == fresh
-        assert json.loads(kept.read_text(encoding="utf-8")) == fresh
+        fresh = offline._countries(0.05)
+        (kept,) = tmp_path.glob("countries-0.05-*.json")
+        offline._countries.cache_clear()
+        assert offline._countries(0.05) == fresh  # read back from the file
+        kept.write_text('[[{"name": "Per', encoding="utf-8")  # cut short: made again
+        offline._countries.cache_clear()
+        assert offline._countries(0.05) == fresh
+        assert [tuple(pair) for pair in json.loads(kept.read_text(encoding="utf-8"))] == list(fresh)
     finally:
-        offline._basemap_geojson.cache_clear()
+        offline._countries.cache_clear()
+
+
+# -- countries by role -------------------------------------------------------------------------
+
+SEVERAL = "routemap-role-several"
+
+
+def role_routes() -> RouteSet:
+    """Peru → Bolivia → Brazil, and Brazil → Peru: Bolivia a transit country, Peru and
+    Brazil each an origin once and a destination once."""
+    return RouteSet(
+        [
+            route([LIMA, LA_PAZ, SANTOS], "air", period=2014),
+            route([SANTOS, CALLAO], "maritime", citations=[cite("doc2")]),
+        ]
+    )
+
+
+def country_records(page: str) -> dict[str, list[int]]:
+    """{name shown: [routes it is the origin of, transit on, destination of]}, in the
+    order of the page's country records (``K``)."""
+    texts = tables(page)["S"]
+    match = re.search(r"var K = (.*);\n", page)
+    assert match is not None
+    return {texts[record[0]]: record[1:] for record in json.loads(match.group(1))}
+
+
+def test_countries_by_role_only_when_asked() -> None:
+    page = page_of(render(role_routes()))
+    assert "Countries by role" not in page and "routemap-role-" not in page
+    fmap = render(role_routes(), country_roles=True)
+    # one GeoJson layer, first: drawn under the legs and places
+    assert list(geojson_layers(fmap)) == [
+        "Countries by role",
+        "Air bridges",
+        "Maritime / ports",
+        "Places",
+    ]
+    page = page_of(fmap)
+    assert page.count("Countries by role") >= 2  # the layer control and the legend
+    legend = re.search(r'"routemap-legend";\s*div.innerHTML = (".*?");\n', page)
+    assert legend is not None
+    legend_text = json.loads(legend.group(1))
+    assert "Countries by role" in legend_text
+    for role in ("transit", "several roles"):
+        assert f"</svg> {role}</span>" in legend_text
+    # only the roles the map shows: no country here is only an origin or a destination
+    assert "</svg> origin</span>" not in legend_text
+    assert "</svg> destination</span>" not in legend_text
+
+
+def test_countries_by_role_count_the_routes_of_each_role() -> None:
+    fmap = render(role_routes(), country_roles=True)
+    layer = geojson_layers(fmap)["Countries by role"]
+    features = layer.data["features"]
+    page = page_of(fmap)
+    records = country_records(page)
+    assert records == {
+        "Bolivia": [0, 1, 0],
+        "Brazil": [1, 0, 1],
+        "Peru": [1, 0, 1],
+    }
+    names = list(records)
+    roles = {names[f["properties"]["k"]]: layer.styles[f["id"]]["className"] for f in features}
+    assert roles == {
+        "Bolivia": "routemap-country routemap-role-transit",
+        "Brazil": f"routemap-country {SEVERAL}",
+        "Peru": f"routemap-country {SEVERAL}",
+    }
+    # the polygons are Natural Earth's: each holds the stops made in it
+    shapes = {names[f["properties"]["k"]]: shapely.geometry.shape(f["geometry"]) for f in features}
+    assert shapes["Bolivia"].contains(shapely.Point(LA_PAZ.lon, LA_PAZ.lat))
+    assert shapes["Brazil"].contains(shapely.Point(SANTOS.lon, SANTOS.lat + 0.5))
+    assert shapes["Peru"].contains(shapely.Point(LIMA.lon, LIMA.lat))
+    assert not shapes["Peru"].contains(shapely.Point(LA_PAZ.lon, LA_PAZ.lat))
+    styles = {s["className"]: s for s in layer.styles}
+    several = styles[f"routemap-country {SEVERAL}"]
+    transit = styles["routemap-country routemap-role-transit"]
+    assert several["fillColor"] != transit["fillColor"] and "dashArray" in several
+    assert 0 < several["fillOpacity"] < 1  # the basemap and the lines read through
+    fills = {s["fillColor"].lower() for s in layer.styles}
+    assert not fills & {s.color.lower() for s in MODE_STYLES.values()}
+
+
+def test_country_roles_of_a_route() -> None:
+    from routemap.render.core import route_roles
+
+    europe = Place("x:eu", "Europe", PlaceKind.CONTINENT, 50.0, 10.0)
+    assert route_roles(route([LIMA, LA_PAZ, SANTOS], "air")) == {
+        "PE": "origin",
+        "BO": "transit",
+        "BR": "destination",
+    }
+    # within one country: an origin only; a transit stop in an end's country is no transit
+    assert route_roles(route([VRAEM, LIMA, CALLAO], "land")) == {"PE": "origin"}
+    assert route_roles(route([LIMA, CALLAO, LA_PAZ], "land")) == {
+        "PE": "origin",
+        "BO": "destination",
+    }
+    # a stop with no country has no role
+    assert route_roles(route([LA_PAZ, SANTOS, europe], "air")) == {"BO": "origin", "BR": "transit"}
+
+
+def test_country_named_by_the_route_is_escaped() -> None:
+    hostile = "</script><img src=x onerror=alert(1)>{{7*7}}`${x}"
+    bolivia = Place("x:bo2", hostile, PlaceKind.COUNTRY, -16.7, -64.7, country="BO")
+    routes = RouteSet([route([LIMA, bolivia, SANTOS], "air")])
+    page = page_of(render(routes, title="Roles", country_roles=True))
+    assert hostile not in page and "<img src=x" not in page
+    assert page.count("</script>") == len(re.findall(r"<script\b", page))
+    records = country_records(page)
+    escaped = (
+        "&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;"
+        "&#123;&#123;7*7&#125;&#125;&#96;$&#123;x&#125;"
+    )
+    assert records[escaped] == [0, 1, 0]  # named as the route names it, escaped
+    assert "Peru" in records and "Brazil" in records  # the others as Natural Earth does
+    script = page[page.index("var K = ") : page.index("window.routemapLayers = ")]
+    assert "innerHTML" not in script and "eval(" not in script
+
+
+def test_country_roles_same_bytes_in_two_processes_and_online() -> None:
+    page = page_of(render(role_routes(), title="Roles", country_roles=True))
+    assert page == page_of(render(role_routes(), title="Roles", country_roles=True))
+    script = (
+        "import hashlib, sys\n"
+        "sys.path.insert(0, 'tests')\n"
+        "import test_render as t\n"
+        "page = t.page_of(t.render(t.role_routes(), title='Roles', country_roles=True))\n"
+        "print(hashlib.sha256(page.encode()).hexdigest())\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).parent.parent,
+    )
+    assert out.stdout.strip() == hashlib.sha256(page.encode()).hexdigest()
+    assert not _REMOTE.findall(page)
+    online = render(role_routes(), tiles="OpenStreetMap", country_roles=True)
+    assert "Countries by role" in geojson_layers(online)
+    assert "Countries (Natural Earth)" not in page_of(online)  # tiles instead of the basemap
+
+
+def test_country_roles_follow_the_basemap_across_the_pacific() -> None:
+    fmap = render(RouteSet([route([CALLAO, TOKYO], "maritime")]), country_roles=True)
+    features = geojson_layers(fmap)["Countries by role"].data["features"]
+    # Peru and Japan, each once per copy of the world the map shows
+    assert len(features) == 4 and [f["id"] for f in features] == [0, 1, 2, 3]
+    leg = geojson_layers(fmap)["Maritime / ports"].data["features"][0]
+    end = shapely.Point(leg["geometry"]["coordinates"][-1])
+    assert abs(end.x) > 180  # unwrapped across the Pacific ...
+    shapes = [shapely.geometry.shape(f["geometry"]) for f in features]
+    assert min(shape.distance(end) for shape in shapes) < 0.5  # ... and Japan is there too
+
+
+def test_country_roles_onto_an_existing_map_extend_the_legend() -> None:
+    fmap = render(RouteSet([route([LIMA, LA_PAZ], "land")]), country_roles=True)
+    render(RouteSet([route([SANTOS, MADRID], "air")]), m=fmap, country_roles=True)
+    assert [n for n in geojson_layers(fmap) if n.startswith("Countries")] == [
+        "Countries by role",
+        "Countries by role (2)",
+    ]
+    page = page_of(fmap)
+    legend = re.search(r'"routemap-legend";\s*div.innerHTML = (".*?");\n', page)
+    assert legend is not None
+    text = json.loads(legend.group(1))
+    assert text.count("</svg> origin</span>") == 1 and "</svg> destination</span>" in text
+
+
+def test_packed_layer_styles_per_feature_need_ids_in_order() -> None:
+    from routemap.render.elements import PackedGeoJson
+
+    square = {"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 0]]]}
+    features = [{"type": "Feature", "id": 1, "geometry": square, "properties": {}}]
+    with pytest.raises(ValueError, match="id is its position"):
+        PackedGeoJson({"type": "FeatureCollection", "features": features}, styles=[{}])
+    with pytest.raises(ValueError, match="1 styles for 2 features"):
+        PackedGeoJson(
+            {"type": "FeatureCollection", "features": features * 2}, styles=[{"color": "#000"}]
+        )

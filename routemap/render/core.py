@@ -1,10 +1,11 @@
 """The route map: :func:`render` turns routes into a folium Map people can publish.
 
 One GeoJson layer per mode (a FeatureCollection of that mode's legs), plus "Places" and
-"Areas", in a LayerControl; mode by colour and dash pattern, width by quantity or
-evidence, an arrow at each leg's end rotated to its final bearing, escaped popups with
-the citing sentences, a legend, a sources footer with the caveat and attribution, an
-optional year-range filter. Offline by default, and byte-identical for the same routes.
+"Areas" (and, when asked, "Countries by role"), in a LayerControl; mode by colour and
+dash pattern, width by quantity or evidence, an arrow at each leg's end rotated to its
+final bearing, escaped popups with the citing sentences, a legend, a sources footer with
+the caveat and attribution, an optional year-range filter. Offline by default, and
+byte-identical for the same routes.
 
 >>> from routemap.places import Place
 >>> from routemap.routes import Route
@@ -53,14 +54,25 @@ from routemap.render.markup import (
     place_record,
     route_record,
 )
-from routemap.render.offline import ATTRIBUTION, OSM_ATTRIBUTION, _base_map, _figure, attach
+from routemap.render.offline import (
+    ATTRIBUTION,
+    OSM_ATTRIBUTION,
+    _base_map,
+    _figure,
+    _shifted,
+    attach,
+    country_shapes,
+    turns_for,
+)
 from routemap.render.style import (
     APPROX_OPACITY,
     MODE_STYLES,
     PLACE_STYLES,
+    ROLE_STYLES,
     WidthBy,
     WidthScale,
     leg_style,
+    role_style,
 )
 from routemap.routes import Citation, Mode, Route, RouteSet
 
@@ -80,6 +92,8 @@ DECIMALS = 3
 BASEMAP_DEGREES = 0.05
 _AREA_KINDS = (PlaceKind.AREA, PlaceKind.REGION, PlaceKind.RIVER)
 DEFAULT_TITLE = "Routes drawn from reporting"
+#: A country's roles on a route, in the order of the route.
+ROLES = ("origin", "transit", "destination")
 
 
 # -- inputs ------------------------------------------------------------------------------------
@@ -188,12 +202,18 @@ class _Drawing:
     place_styles: list[dict[str, Any]] = field(default_factory=list)
     kinds: list[PlaceKind] = field(default_factory=list)
     areas: list[dict[str, Any]] = field(default_factory=list)
+    countries: list[dict[str, Any]] = field(default_factory=list)
+    country_styles: list[dict[str, Any]] = field(default_factory=list)
+    country_records: list[list[int]] = field(default_factory=list)
+    roles: list[str] = field(default_factory=list)
     lats: list[float] = field(default_factory=list)
     lons: list[float] = field(default_factory=list)
     years: tuple[int, int] | None = None
 
 
-def _collect(routes: list[Route], scale: WidthScale, wanted: set[str]) -> _Drawing:
+def _collect(
+    routes: list[Route], scale: WidthScale, wanted: set[str], *, country_roles: bool = False
+) -> _Drawing:
     drawing = _Drawing()
     cite_index: dict[tuple[Any, ...], int] = {}
     legs: list[tuple[int, int, Route]] = []
@@ -261,7 +281,93 @@ def _collect(routes: list[Route], scale: WidthScale, wanted: set[str]) -> _Drawi
         _collect_places(drawing, stops)
     if "areas" in wanted:
         _collect_areas(drawing, [p for p in stops if p.kind in _AREA_KINDS and p.geometry])
+    if country_roles:
+        if any(mode.value in wanted for mode in Mode):  # the routes some drawn leg is of
+            drawn_routes = [routes[r] for r in sorted({r for r, _, _ in legs})]
+        else:
+            drawn_routes = routes
+        _collect_countries(drawing, drawn_routes)
     return drawing
+
+
+def route_roles(route: Route) -> dict[str, str]:
+    """``{country code: role}`` of one route: the country of its first stop is the origin,
+    of its last the destination, of a stop between them a transit country unless it is
+    already the origin or the destination. A route that ends in the country it starts in
+    (the VRAEM to the port of Callao) makes it an origin only: such a route is the
+    country's own logistics, and calling every producer a destination too would blur the
+    layer. Stops with no country (a continent, a sea) have no role.
+
+    >>> lima = Place("x:lima", "Lima", "city", -12.0, -77.0, country="PE")
+    >>> cusco = Place("x:cusco", "Cusco", "city", -13.5, -72.0, country="PE")
+    >>> lpb = Place("x:lpb", "La Paz", "city", -16.5, -68.2, country="BO")
+    >>> santos = Place("x:santos", "Santos", "port", -24.0, -46.3, country="BR")
+    >>> route_roles(Route.build((lima, cusco, lpb, santos), "air"))
+    {'PE': 'origin', 'BO': 'transit', 'BR': 'destination'}
+    >>> route_roles(Route.build((lima, cusco), "land"))
+    {'PE': 'origin'}
+    """
+    stops = route.stops
+    first, last = stops[0].country, stops[-1].country
+    found: dict[str, str] = {}
+    if first is not None:
+        found[first] = "origin"
+    for place in stops[1:-1]:
+        if place.country is not None and place.country not in (first, last):
+            found[place.country] = "transit"
+    if last is not None and last != first:
+        found[last] = "destination"
+    return found
+
+
+def _collect_countries(drawing: _Drawing, routes: list[Route]) -> None:
+    """The countries the routes stop in, shaded by role (see :func:`route_roles`), each
+    with its record ``[name, origin of, transit on, destination of]`` (numbers of routes).
+    A country is named as a route names it (a stop that is the country), else as
+    Natural Earth does; codes Natural Earth has no polygon for are left out."""
+    counts: dict[str, list[int]] = {}
+    names: dict[str, str] = {}
+    for route in routes:
+        for code, role in route_roles(route).items():
+            tally = counts.setdefault(code, [0, 0, 0])
+            tally[ROLES.index(role)] += 1
+        for place in route.stops:
+            if place.kind is PlaceKind.COUNTRY and place.country is not None:
+                known = names.get(place.country)
+                names[place.country] = place.name if known is None else min(known, place.name)
+    shapes = country_shapes(BASEMAP_DEGREES)
+    features: list[dict[str, Any]] = []
+    for code in sorted(counts):
+        if code not in shapes:
+            continue
+        tally = counts[code]
+        found = [role for role, n in zip(ROLES, tally, strict=True) if n]
+        role = found[0] if len(found) == 1 else "several"
+        record = [drawing.texts.add(names.get(code) or shapes[code][0]), *tally]
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": shapes[code][1],
+                "properties": {"k": len(drawing.country_records)},
+                "role": role,
+            }
+        )
+        drawing.country_records.append(record)
+    drawing.roles = [r for r in (*ROLES, "several") if any(f["role"] == r for f in features)]
+    span = (min(drawing.lons, default=0.0), max(drawing.lons, default=0.0))
+    turns = turns_for(span)  # the countries wherever the basemap repeats them
+    for turn in turns:
+        moved = _shifted({"features": features}, [turn])["features"] if turn else features
+        for feature in moved:
+            drawing.country_styles.append(role_style(feature["role"]))
+            drawing.countries.append(
+                {
+                    "type": "Feature",
+                    "id": len(drawing.countries),
+                    "geometry": feature["geometry"],
+                    "properties": feature["properties"],
+                }
+            )
 
 
 def _place_index(drawing: _Drawing, place: Place) -> int:
@@ -340,6 +446,7 @@ class _MapState:
     scales: list[WidthScale] = field(default_factory=list)
     kinds: list[PlaceKind] = field(default_factory=list)
     areas: bool = False
+    roles: list[str] = field(default_factory=list)
     documents: list[Citation] = field(default_factory=list)
     tiles: bool = False
     names: dict[str, int] = field(default_factory=dict)
@@ -366,6 +473,7 @@ def render(
     layers: Iterable[str] | None = None,
     time: bool = True,
     width_by: WidthBy = "auto",
+    country_roles: bool = False,
 ) -> folium.Map:
     """The map of ``routes``.
 
@@ -391,6 +499,10 @@ def render(
     width_by : {"auto", "quantity", "citations", "none"}
         What line width shows; "auto" is quantity when at least half the routes carry
         one, else the number of citing sentences. The legend states the scale.
+    country_roles : bool
+        Add a layer "Countries by role": each country a stop of some route is in, shaded
+        as an origin, a transit or a destination country, or as one with several roles
+        (its popup says which, on how many routes); the legend shows the shades.
 
     Returns
     -------
@@ -398,7 +510,7 @@ def render(
         Ids are deterministic: rendering the same routes gives the same bytes.
     """
     with _gc_paused():
-        return _render(routes, m, title, offline, tiles, layers, time, width_by)
+        return _render(routes, m, title, offline, tiles, layers, time, width_by, country_roles)
 
 
 @contextlib.contextmanager
@@ -424,13 +536,14 @@ def _render(
     layers: Iterable[str] | None,
     time: bool,
     width_by: WidthBy,
+    country_roles: bool = False,
 ) -> folium.Map:
     items = sorted(_coerce_routes(routes), key=lambda r: r.id)  # stable: ties keep order
     wanted = _wanted_layers(layers)
     scale = WidthScale.for_routes(
         [r.quantity.value_kg if r.quantity else None for r in items], width_by
     )
-    drawing = _collect(items, scale, wanted)
+    drawing = _collect(items, scale, wanted, country_roles=country_roles)
     state: _MapState | None = getattr(m, _STATE, None) if m is not None else None
     counter = state.counter if state is not None else itertools.count(1)
     with deterministic_ids(counter):
@@ -483,6 +596,21 @@ def _add_layers(
 ) -> None:
     _figure(fmap).header.add_child(RawMarkup(CSS), name="routemap_css")
     others = []
+    countries = []
+    drawn = []  # the layers drawn above the countries, in order
+    if drawing.countries:  # first: under everything else
+        countries.append(
+            attach(
+                PackedGeoJson(
+                    {"type": "FeatureCollection", "features": drawing.countries},
+                    name=state.layer_name("Countries by role"),
+                    styles=drawing.country_styles,
+                    smooth_factor=1.0,
+                ),
+                fmap,
+            )
+        )
+        state.roles = [r for r in ROLE_STYLES if r in state.roles or r in drawing.roles]
     if drawing.areas:
         areas = attach(
             PackedGeoJson(
@@ -493,6 +621,7 @@ def _add_layers(
             fmap,
         )
         others.append(areas)
+        drawn.append(areas)
         state.areas = True
     mode_layers = []
     for mode, features in drawing.legs.items():
@@ -507,6 +636,7 @@ def _add_layers(
             fmap,
         )
         mode_layers.append((mode.value, layer))
+        drawn.append(layer)
         if mode not in state.modes:
             state.modes.append(mode)
     if drawing.places:
@@ -521,6 +651,7 @@ def _add_layers(
             fmap,
         )
         others.append(places)
+        drawn.append(places)
         state.kinds = [k for k in PLACE_STYLES if k in state.kinds or k in drawing.kinds]
     RouteLayers(
         texts=drawing.texts.texts,
@@ -532,6 +663,10 @@ def _add_layers(
         modes={m.value: {"label": esc(s.label), "color": s.color} for m, s in MODE_STYLES.items()},
         mode_order=[m.value for m in MODE_ORDER],
         approx_opacity=APPROX_OPACITY,
+        countries=drawing.country_records,
+        country_layers=countries,
+        role_names=[esc(ROLE_STYLES[r].label) for r in ROLES],
+        above_countries=drawn,
     ).add_to(fmap)
     if drawing.legs and scale not in state.scales:
         state.scales.append(scale)
@@ -574,7 +709,9 @@ def _finish(fmap: folium.Map, state: _MapState) -> None:
         )
     if "legend" not in single:
         single["legend"] = Panel("routemap-legend", "bottomleft").add_to(fmap)
-    single["legend"].html = legend_html(state.modes, state.scales, state.kinds, state.areas)
+    single["legend"].html = legend_html(
+        state.modes, state.scales, state.kinds, state.areas, roles=state.roles
+    )
     if "footer" not in single:
         single["footer"] = Panel("routemap-footer", "bottomright").add_to(fmap)
     credit = ATTRIBUTION + (f" · {OSM_ATTRIBUTION}" if state.tiles else "")

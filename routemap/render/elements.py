@@ -129,7 +129,9 @@ class RouteLayers(_RawMacro):
     ``texts`` are escaped texts, ``routes``, ``citations`` and ``places`` lists of indices
     into them. A leg feature refers to its route (``r``) and, in a multi-leg route, its
     leg (``i``); it may carry ``b`` (bearing at its end, degrees) and ``a`` (approximate).
-    A place or area feature refers to its place (``p``). Only escaped text and constant
+    A place or area feature refers to its place (``p``); a country shaded by role to its
+    record in ``countries`` (``k``): ``[name, origin of, transit on, destination of]``,
+    a text index and three numbers of routes. Only escaped text, numbers and constant
     markup are joined into HTML.
     """
 
@@ -143,6 +145,8 @@ class RouteLayers(_RawMacro):
   var P = {{ this.json.places }};
   var M = {{ this.json.modes }};
   var MK = {{ this.json.mode_order }};
+  var K = {{ this.json.countries }};
+  var KR = {{ this.json.role_names }};
   var legs = {
   {%- for key, layer in this.leg_layers %}
     {{ key|tojson }}: {{ layer.get_name() }}{{ "," if not loop.last }}
@@ -150,6 +154,16 @@ class RouteLayers(_RawMacro):
   };
   var others = [
   {%- for layer in this.other_layers %}
+    {{ layer.get_name() }}{{ "," if not loop.last }}
+  {%- endfor %}
+  ];
+  var countries = [
+  {%- for layer in this.country_layers %}
+    {{ layer.get_name() }}{{ "," if not loop.last }}
+  {%- endfor %}
+  ];
+  var aboveCountries = [
+  {%- for layer in this.above_countries %}
     {{ layer.get_name() }}{{ "," if not loop.last }}
   {%- endfor %}
   ];
@@ -238,6 +252,37 @@ class RouteLayers(_RawMacro):
     }, {sticky: true});
     group.bindPopup(function(item) { return placePopup(place(item)); }, {maxWidth: 320});
   });
+  // A country's record: [name, routes it is the origin of, transit on, destination of].
+  function roles(k) {
+    var out = [];
+    KR.forEach(function(role, j) {
+      var n = K[k][j + 1];
+      if (n) { out.push([role, n + (n === 1 ? ' route' : ' routes')]); }
+    });
+    return out;
+  }
+  countries.forEach(function(group) {
+    function record(item) { return item.feature.properties.k; }
+    // Ticked again in the layer control, the countries are drawn last, over the lines:
+    // put what was drawn above them back on top, in order.
+    group.on('add', function() {
+      aboveCountries.forEach(function(layer) { if (layer._map) { layer.bringToFront(); } });
+    });
+    group.bindTooltip(function(item) {
+      var k = record(item);
+      return s(K[k][0]) + ': ' + roles(k).map(function(r) {
+        return r[0] + ' (' + r[1] + ')';
+      }).join(', ');
+    }, {sticky: true});
+    group.bindPopup(function(item) {
+      var k = record(item), found = roles(k);
+      return '<div class="routemap-popup"><div class="routemap-route">' + s(K[k][0]) +
+        '</div><table>' + found.map(function(r) {
+          return '<tr><th>' + r[0] + '</th><td>' + r[1] + '</td></tr>';
+        }).join('') + '</table>' + (found.length > 1 ? '<div>several roles</div>' : '') +
+        '</div>';
+    }, {maxWidth: 320});
+  });
   window.routemapLayers = Object.assign(window.routemapLayers || {}, legs);
 })();
 {% endmacro %}
@@ -255,6 +300,10 @@ class RouteLayers(_RawMacro):
         modes: dict[str, dict[str, str]],
         mode_order: list[str],
         approx_opacity: float,
+        countries: list[list[int]] | None = None,
+        country_layers: list[MacroElement] | None = None,
+        role_names: list[str] | None = None,
+        above_countries: list[MacroElement] | None = None,
     ) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
         self._name = "RouteLayers"
@@ -265,6 +314,8 @@ class RouteLayers(_RawMacro):
             "places": safe_json(places),
             "modes": safe_json(modes),
             "mode_order": safe_json(mode_order),
+            "countries": safe_json(countries or []),
+            "role_names": safe_json(role_names or []),
         }
         self.texts = texts
         self.routes = routes
@@ -275,6 +326,9 @@ class RouteLayers(_RawMacro):
         self.modes = modes
         self.mode_order = mode_order
         self.approx_opacity = approx_opacity
+        self.countries = countries or []
+        self.country_layers = country_layers or []
+        self.above_countries = above_countries or []
 
 
 class TimeFilter(MacroElement):
@@ -415,8 +469,8 @@ class PackedGeoJson(folium.GeoJson):
     distinct styles and one index per feature. A few lines of script rebuild the same
     features, with ``id`` their position, before they reach ``L.geoJson``. With
     ``pack=None`` the FeatureCollection is written as it is, and ``styles`` is one style
-    for every feature. Everything goes through :func:`safe_json`, straight into the
-    page's script.
+    for every feature, or one per feature (each feature's ``id`` then its position).
+    Everything goes through :func:`safe_json`, straight into the page's script.
 
     >>> fc = {"type": "FeatureCollection", "features": [{"type": "Feature", "id": 0,
     ...       "geometry": {"type": "LineString", "coordinates": [[1.5, 2.0], [1.25, 2.5]]},
@@ -450,8 +504,10 @@ class PackedGeoJson(folium.GeoJson):
             self.style_function = lambda _, s=styles: s
         else:
             self.style_function = lambda f, s=styles: s[f["id"]]
-        if pack is not None and len(styles) != len(data["features"]):
-            raise ValueError(f"{len(styles)} styles for {len(data['features'])} features")
+            if len(styles) != len(data["features"]):
+                raise ValueError(f"{len(styles)} styles for {len(data['features'])} features")
+            if pack is None and any(f.get("id") != k for k, f in enumerate(data["features"])):
+                raise ValueError("with one style per feature, each feature's id is its position")
 
     def packed(self) -> str:
         """The layer's data as it is written in the page (JSON)."""
@@ -494,16 +550,7 @@ class PackedGeoJson(folium.GeoJson):
                 columns[key] = {"t": list(table), "i": index}
             else:
                 columns[key] = values
-        distinct: dict[tuple[Any, ...], int] = {}
-        table_of_styles: list[dict[str, Any]] = []
-        style_index = []
-        for style in self.styles:
-            assert isinstance(style, dict)
-            key = tuple(sorted(style.items()))
-            if key not in distinct:
-                distinct[key] = len(table_of_styles)
-                table_of_styles.append(style)
-            style_index.append(distinct[key])
+        table_of_styles, style_index = self._style_table()
         payload = {
             "k": self.pack,
             "n": len(features),
@@ -515,14 +562,37 @@ class PackedGeoJson(folium.GeoJson):
         }
         return safe_json(payload)
 
+    def _style_table(self) -> tuple[list[dict[str, Any]], list[int]]:
+        """The distinct styles, and each feature's index into them."""
+        distinct: dict[tuple[Any, ...], int] = {}
+        table: list[dict[str, Any]] = []
+        index = []
+        for style in self.styles:
+            assert isinstance(style, dict)
+            key = tuple(sorted(style.items()))
+            if key not in distinct:
+                distinct[key] = len(table)
+                table.append(style)
+            index.append(distinct[key])
+        return table, index
+
     def render(self, **kwargs: Any) -> str:
         options: dict[str, Any] = {"interactive": self.interactive}
         if self.smooth_factor is not None:
             options["smoothFactor"] = self.smooth_factor
         name = self.get_name()
-        if self.pack is None:
+        if self.pack is None and isinstance(self.styles, dict):
             options_js = safe_json(options)[:-1] + ',"style":' + safe_json(self.styles) + "}"
             text = f"var {name} = L.geoJson({self.packed()}, {options_js});\n"
+        elif self.pack is None:  # one style per feature, by its id (its position)
+            table, index = self._style_table()
+            text = (
+                f"var {name} = (function(d, S, s, options) {{\n"
+                "  options.style = function(feature) { return S[s[feature.id]]; };\n"
+                "  return L.geoJson(d, options);\n"
+                f"}})({self.packed()}, {safe_json(table)}, {safe_json(index)}, "
+                f"{safe_json(options)});\n"
+            )
         else:
             text = f"var {name} = {_UNPACK_JS}({self.packed()}, {safe_json(options)});\n"
         add_script(self, text)

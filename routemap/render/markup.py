@@ -20,7 +20,14 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from routemap.places import Place, PlaceKind
-from routemap.render.style import MODE_STYLES, PLACE_STYLES, WidthScale, leg_style
+from routemap.render.style import (
+    MODE_STYLES,
+    PLACE_STYLES,
+    ROLE_OPACITY,
+    ROLE_STYLES,
+    WidthScale,
+    leg_style,
+)
 from routemap.routes import Citation, Leg, Mode, Route
 
 __all__ = [
@@ -182,10 +189,16 @@ ARROW_SVG = (
 
 
 def legend_html(
-    modes: Sequence[Mode], scales: Sequence[WidthScale], kinds: Sequence[PlaceKind], areas: bool
+    modes: Sequence[Mode],
+    scales: Sequence[WidthScale],
+    kinds: Sequence[PlaceKind],
+    areas: bool,
+    *,
+    roles: Sequence[str] = (),
 ) -> str:
     """The legend: mode swatches with their dash patterns, what width means, the arrow,
-    place kinds. Only constants and numbers: nothing from documents."""
+    place kinds, country roles (keys of ``ROLE_STYLES``). Only constants and numbers:
+    nothing from documents."""
     parts = ['<div class="routemap-legend-title">Mode</div>']
     for mode in modes:
         parts.append(f"<div>{_swatch(mode)} {esc(MODE_STYLES[mode].label)}</div>")
@@ -218,6 +231,22 @@ def legend_html(
             "area</span>"
         )
     if kinds or areas:
+        parts.append("</div>")
+    if roles:
+        parts.append('<div class="routemap-legend-title">Countries by role</div><div>')
+    for role in roles:
+        shade = ROLE_STYLES[role]
+        outline = (
+            f'stroke="#555" stroke-dasharray="{shade.dash}"'
+            if shade.dash
+            else f'stroke="{shade.color}"'
+        )
+        parts.append(
+            '<span><svg width="14" height="12" aria-hidden="true"><rect x="1" y="1" width="12" '
+            f'height="10" fill="{shade.color}" fill-opacity="{ROLE_OPACITY}" {outline}/></svg> '
+            f"{esc(shade.label)}</span> "
+        )
+    if roles:
         parts.append("</div>")
     return f"<details open><summary>Legend</summary>{''.join(parts)}</details>"
 

@@ -80,30 +80,33 @@ def _leaflet_assets() -> tuple[str, str]:
 
 
 @functools.cache
-def _basemap_geojson(tolerance: float = 0.0) -> dict[str, Any]:
-    """The Natural Earth countries, names only; simplified by ``tolerance`` degrees and
-    rounded to match when it is not 0 (a lighter background for route maps). A simplified
-    basemap is kept in the cache folder, so that a process draws its first map without
-    simplifying every country again (half a second)."""
+def _countries(tolerance: float = 0.0) -> tuple[tuple[dict[str, Any], dict[str, Any]], ...]:
+    """The Natural Earth countries as (properties: name and ISO code, geometry);
+    simplified by ``tolerance`` degrees and rounded to match when it is not 0. Shared,
+    never changed. A simplified set is kept in the cache folder, so that a process draws
+    its first map without simplifying every country again (half a second)."""
     raw = resources.files("routemap").joinpath("data", "countries.geojson").read_bytes()
     if not tolerance:
-        return _names_only(json.loads(raw), 0.0)
-    cache = _basemap_cache(raw, tolerance)
+        return _simplified(json.loads(raw), 0.0)
+    cache = _countries_cache(raw, tolerance)
     if cache is not None:
-        with contextlib.suppress(OSError, ValueError):
-            cached: dict[str, Any] = json.loads(cache.read_bytes())
-            return cached
-    simplified = _names_only(json.loads(raw), tolerance)
+        with contextlib.suppress(OSError, ValueError, TypeError):
+            return tuple((properties, geometry) for properties, geometry in _read_json(cache))
+    countries = _simplified(json.loads(raw), tolerance)
     if cache is not None:
         from routemap.gazetteer.index import _store
 
-        text = json.dumps(simplified, ensure_ascii=False, separators=(",", ":"))
-        _store(cache, text.encode(), stale=f"basemap-{tolerance}-*.json")
-    return simplified
+        text = json.dumps(countries, ensure_ascii=False, separators=(",", ":"))
+        _store(cache, text.encode(), stale=f"countries-{tolerance}-*.json")
+    return countries
 
 
-def _basemap_cache(raw: bytes, tolerance: float) -> Path | None:
-    """Where the basemap simplified by ``tolerance`` is kept: named by a hash of the
+def _read_json(path: Path) -> Any:
+    return json.loads(path.read_bytes())
+
+
+def _countries_cache(raw: bytes, tolerance: float) -> Path | None:
+    """Where the countries simplified by ``tolerance`` are kept: named by a hash of the
     countries, this module (the simplifying code) and shapely's version."""
     import hashlib
     from importlib.metadata import version
@@ -118,11 +121,13 @@ def _basemap_cache(raw: bytes, tolerance: float) -> Path | None:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError:
         return None
-    return folder / f"basemap-{tolerance}-{digest.hexdigest()[:16]}.json"
+    return folder / f"countries-{tolerance}-{digest.hexdigest()[:16]}.json"
 
 
-def _names_only(collection: dict[str, Any], tolerance: float) -> dict[str, Any]:
-    features = []
+def _simplified(
+    collection: dict[str, Any], tolerance: float
+) -> tuple[tuple[dict[str, Any], dict[str, Any]], ...]:
+    countries = []
     for feature in collection["features"]:
         geometry = feature["geometry"]
         if tolerance:
@@ -135,14 +140,43 @@ def _names_only(collection: dict[str, Any], tolerance: float) -> dict[str, Any]:
             digits = max(0, math.ceil(-math.log10(tolerance)))
             geometry = mapping(shapely.set_precision(simple, 10.0**-digits))
             geometry = json.loads(json.dumps(geometry))  # tuples → lists
-        features.append(
-            {
-                "type": "Feature",
-                "geometry": geometry,
-                "properties": {"name": feature["properties"].get("name", "")},
-            }
-        )
+        properties = feature["properties"]
+        kept = {key: properties[key] for key in ("name", "iso_a2") if key in properties}
+        countries.append((kept, geometry))
+    return tuple(countries)
+
+
+@functools.cache
+def _basemap_geojson(tolerance: float = 0.0) -> dict[str, Any]:
+    """The Natural Earth countries, names only (see :func:`_countries`): a light
+    background for route maps."""
+    features = [
+        {
+            "type": "Feature",
+            "geometry": geometry,
+            "properties": {"name": properties.get("name", "")},
+        }
+        for properties, geometry in _countries(tolerance)
+    ]
     return {"type": "FeatureCollection", "features": features}
+
+
+def country_shapes(tolerance: float = 0.0) -> dict[str, tuple[str, dict[str, Any]]]:
+    """``{ISO alpha-2 code: (Natural Earth name, GeoJSON geometry)}`` of the countries
+    that have a code (Natural Earth's few unrecognised territories have none)."""
+    return {
+        properties["iso_a2"]: (properties.get("name", ""), geometry)
+        for properties, geometry in _countries(tolerance)
+        if properties.get("iso_a2")
+    }
+
+
+def turns_for(lon_span: tuple[float, float]) -> tuple[int, ...]:
+    """The turns of 360° of longitude a map spanning ``lon_span`` (west, east; unwrapped
+    past ±180) shows the world at, nearest first: the basemap is repeated at each."""
+    west, east = lon_span
+    turns = range(math.floor((west + 180.0) / 360.0), math.floor((east + 180.0) / 360.0) + 1)
+    return tuple(sorted(turns, key=abs))
 
 
 @functools.cache
@@ -204,9 +238,7 @@ def _base_map(
         fmap.default_js = [(n, u) for n, u in fmap.default_js if n == "leaflet"]
         fmap.default_css = [(n, u) for n, u in fmap.default_css if n == "leaflet_css"]
     if tiles is None:
-        west, east = lon_span
-        turns = range(math.floor((west + 180.0) / 360.0), math.floor((east + 180.0) / 360.0) + 1)
-        base, text = _basemap_for(basemap_tolerance, tuple(sorted(turns, key=abs)))
+        base, text = _basemap_for(basemap_tolerance, turns_for(lon_span))
         basemap = PackedGeoJson(
             base,
             name="Countries (Natural Earth)",

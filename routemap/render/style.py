@@ -26,11 +26,14 @@ from routemap.routes import Mode
 __all__ = [
     "MODE_STYLES",
     "PLACE_STYLES",
+    "ROLE_STYLES",
     "ModeStyle",
     "PlaceStyle",
+    "RoleStyle",
     "WidthBy",
     "WidthScale",
     "leg_style",
+    "role_style",
 ]
 
 WidthBy = Literal["auto", "quantity", "citations", "none"]
@@ -97,6 +100,46 @@ PLACE_STYLES: dict[PlaceKind, PlaceStyle] = {
     PlaceKind.CONTINENT: PlaceStyle("continent", "#aaaaaa", 3.0),
     PlaceKind.RIVER: PlaceStyle("river", "#009E73", 3.5),
 }
+
+
+@dataclass(frozen=True, slots=True)
+class RoleStyle:
+    """The fill of a country by its role on the routes: legend label, colour, and an
+    outline dash pattern (None: solid) so that "several roles" reads without colour."""
+
+    label: str
+    color: str
+    dash: str | None = None
+
+
+#: Country roles, in the order of a route. Four of Paul Tol's light/muted colours chosen
+#: for the largest worst-case difference (CIE76 ΔE ≥ 12 after blending at
+#: ``ROLE_OPACITY`` over the basemap, with protanopia, deuteranopia and tritanopia
+#: simulated), none of them read as the sea; light, so the Okabe–Ito lines stay on top.
+ROLE_STYLES: dict[str, RoleStyle] = {
+    "origin": RoleStyle("origin", "#BBCC33"),
+    "transit": RoleStyle("transit", "#EE8866"),
+    "destination": RoleStyle("destination", "#AA88DD"),
+    "several": RoleStyle("several roles", "#44AA99", "4 3"),
+}
+ROLE_OPACITY = 0.55
+
+
+def role_style(role: str) -> dict[str, Any]:
+    """The Leaflet path options of a country shaded by ``role`` (a ROLE_STYLES key)."""
+    style = ROLE_STYLES[role]
+    options: dict[str, Any] = {
+        "color": "#555555" if style.dash else style.color,
+        "weight": 1.2 if style.dash else 0.8,
+        "opacity": 0.9,
+        "fillColor": style.color,
+        "fillOpacity": ROLE_OPACITY,
+        "className": f"routemap-country routemap-role-{role}",
+    }
+    if style.dash:
+        options["dashArray"] = style.dash
+    return options
+
 
 MIN_WIDTH, MAX_WIDTH, UNKNOWN_WIDTH, FIXED_WIDTH = 2.0, 8.0, 1.5, 3.0
 

@@ -327,3 +327,80 @@ def test_route_map_on_an_svg_map_draws_svg_arrowheads(
     shape = page.evaluate("document.querySelector('path.routemap-arrow').getAttribute('d')")
     assert shape.count("L") == 2 and shape.endswith("z"), shape  # a closed triangle
     assert_clean(page)
+
+
+# -- countries by role -------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def roles_map(seed_routes: Any, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """The seed map with countries shaded by role, and the JS name of that layer."""
+    import folium
+
+    render = require_render()
+    fmap = render(seed_routes, title="Roles", country_roles=True)
+    layer = next(
+        c
+        for c in fmap._children.values()
+        if isinstance(c, folium.GeoJson) and c.layer_name == "Countries by role"
+    )
+    return save_html(fmap, tmp_path_factory.mktemp("roles") / "roles.html"), layer.get_name()
+
+
+def blended(color: str, opacity: float, under: str = "#f2efe9") -> str:
+    """``color`` at ``opacity`` over ``under`` (the basemap's land), as canvas paints it."""
+    top, bottom = (tuple(int(c[i : i + 2], 16) for i in (1, 3, 5)) for c in (color, under))
+    mixed = (round(opacity * a + (1 - opacity) * b) for a, b in zip(top, bottom, strict=True))
+    return "#" + "".join(f"{v:02x}" for v in mixed)
+
+
+def test_countries_by_role_toggle_and_name_their_roles(
+    page: RecordingPage, roles_map: tuple[Path, str]
+) -> None:
+    from routemap.render.style import ROLE_OPACITY, ROLE_STYLES
+
+    path, name = roles_map
+    page.open(path)
+    assert_clean(page)
+    layer = f"window[{json.dumps(name)}]"
+    members = page.evaluate(f"{layer}.getLayers().length")
+    assert members > 0 and page.evaluate(f"{layer}._map === null") is False
+    shown = page.evaluate(
+        f"{layer}.getLayers().map(l => l.options.className.split('routemap-role-')[1])"
+    )
+    shades = {r: blended(ROLE_STYLES[r].color, ROLE_OPACITY) for r in set(shown)}
+    painted = {r: page.painted(c) for r, c in shades.items()}
+    assert all(n > 50 for n in painted.values()), painted
+    # on the canvas, every country is drawn before (under) every leg and arrowhead
+    under = (
+        f"(() => {{ const group = {layer}, r = group.getLayers()[0]._renderer, seen = [];"
+        " for (let o = r._drawFirst; o; o = o.next) seen.push(o.layer);"
+        " const legs = Object.values(window.routemapLayers).flatMap(g => g.getLayers())"
+        " .map(l => seen.indexOf(l)).filter(i => i >= 0);"
+        " const countries = seen.map((l, i) => group.hasLayer(l) ? i : -1).filter(i => i >= 0);"
+        " return legs.length > 0 && Math.max(...countries) < Math.min(...legs); })()"
+    )
+    assert page.evaluate(under) is True
+    legs = page.drawn_legs()
+    by_label = "inputs.find(i => i.parentElement.textContent.trim() === 'Countries by role')"
+    click_layer_checkbox(page, by_label)
+    assert page.evaluate(f"!!{layer}._map") is False, "unticking left the layer on the map"
+    # what is left of a shade is other things' edges (lines, borders) that come close
+    after = {r: page.painted(c) for r, c in shades.items()}
+    assert all(painted[r] - after[r] > max(50, 0.8 * painted[r]) for r in shades), after
+    assert page.drawn_legs() == legs, "the legs changed with the countries"
+    click_layer_checkbox(page, by_label)
+    assert page.evaluate(f"!!{layer}._map") is True
+    assert page.evaluate(under) is True, "ticked again, the countries cover the lines"
+    again = {r: page.painted(c) for r, c in shades.items()}  # (edges redrawn: ± a few)
+    assert all(abs(again[r] - painted[r]) <= 0.02 * painted[r] for r in shades), again
+    # hovering a country says its roles and on how many routes
+    spot = next(
+        filter(None, (page.point_on_layer(f"{layer}.getLayers()[{i}]") for i in range(members))),
+        None,
+    )
+    assert spot is not None, "no country can be hovered"
+    page.mouse("mouseMoved", *spot)
+    text = page.wait_for("document.querySelector('.leaflet-tooltip')?.textContent")
+    assert text and "route" in text and any(r in text for r in ("origin", "transit", "destin"))
+    assert_clean(page)

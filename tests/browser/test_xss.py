@@ -259,3 +259,28 @@ def test_route_map_with_a_hostile_title(page: RecordingPage, tmp_path: Path) -> 
 def test_payload_markers_are_unique() -> None:
     markers = re.findall(r"(?:push|alert|confirm|prompt)\((\d+)\)", "".join(PAYLOADS))
     assert len(markers) == len(set(markers))
+
+
+def test_countries_by_role_with_hostile_country_names(page: RecordingPage, tmp_path: Path) -> None:
+    from routemap.render.offline import country_shapes
+
+    render = require_render()
+    codes = sorted(country_shapes())[: len(PAYLOADS)]  # a country each: each name shown
+    routes = [
+        routemap.Route.build(
+            [
+                routemap.Place(f"xss:c{i}", payload, "country", -10.0, -60.0, country=code),
+                place(i, "somewhere"),
+            ],
+            "air",
+        )
+        for i, (payload, code) in enumerate(zip(PAYLOADS, codes, strict=True))
+    ]
+    fmap = render(routes, title="hostile country names", country_roles=True)
+    page.open(save_html(fmap, tmp_path / "m.html"))
+    countries = "document.querySelectorAll('.routemap-popup').length"
+    opened = page.open_all_popups()
+    assert_safe(page)
+    assert opened >= 2 * len(routes) and page.evaluate(countries) >= 2 * len(routes)
+    text = page_text(page)
+    assert [p for p in PAYLOADS if visible(f"{p}: origin (1 route)") not in text] == []
