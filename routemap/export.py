@@ -35,7 +35,7 @@ import sqlite3
 import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from html.parser import HTMLParser
 from pathlib import Path
@@ -544,7 +544,9 @@ def build(
         with no route now) are removed; routemap lists what it wrote in
         ``outdir/.routemap-manifest`` and never removes any other file.
     workers : int
-        Processes reading articles in parallel; the output does not depend on it.
+        Processes reading articles in parallel: this one and ``workers - 1`` more (it
+        keeps them a few documents ahead and reads one itself whenever the oldest is not
+        back yet); the output does not depend on it.
         With ``engine="dask"`` and no ``scheduler``, the worker processes of the local
         cluster started for the build.
     online_tiles : bool
@@ -615,7 +617,7 @@ def build(
         runner = _run_dask(workers, scheduler) if engine == "dask" else _run_local(workers)
         with runner as (stream, run):  # the workers end here, after the batch maps
             written = _collect(stream(jobs), len(files), spill, out, pages, browser, show)
-            if engine == "local" and workers == 1:
+            if engine == "local":  # this process read documents too
                 _release_document_work()
             report, written = _batch_outputs(
                 out, spill, missing, written, online_tiles, browser, run, country_roles
@@ -665,29 +667,83 @@ class _Now:
         return self.value
 
 
+def _sharing(
+    jobs: Iterable[_Job], submit: Callable[[_Job], Future[_Done]], window: int
+) -> Iterator[_Done]:
+    """The results of ``jobs`` in input order, the pool given up to ``window`` at a time,
+    and this process doing the next job itself whenever the oldest is not back yet,
+    rather than wait for it: the same order and bounded memory, with every process
+    busy."""
+    pending: collections.deque[Future[_Done] | _Now] = collections.deque()
+    in_pool = 0
+    queue = iter(jobs)
+    exhausted = False
+    while True:
+        while not exhausted and in_pool < window:
+            job = next(queue, None)
+            if job is None:
+                exhausted = True
+            else:
+                pending.append(submit(job))
+                in_pool += 1
+        if not pending:
+            return
+        head = pending[0]
+        # (Ahead of the oldest by no more than a bound: a stuck document holds back the
+        # results behind it, and memory must stay flat.)
+        idle = not isinstance(head, _Now) and not head.done()
+        if idle and not exhausted and len(pending) < 16 * window:
+            job = next(queue, None)
+            if job is not None:
+                pending.append(_Now(_process(*job)))
+                continue
+            exhausted = True
+        if not isinstance(pending.popleft(), _Now):
+            in_pool -= 1
+        yield head.result()
+
+
+class _SharedRun:
+    """Runs batch-phase tasks on the pool while it has a free worker, else here."""
+
+    def __init__(self, pool: ProcessPoolExecutor, size: int) -> None:
+        self.pool = pool
+        self.size = size
+        self.submitted: list[Future[None]] = []
+
+    def __call__(self, task: Callable[..., None], *args: Any) -> Future[None] | _Now:
+        if sum(not f.done() for f in self.submitted) < self.size:
+            future = self.pool.submit(_in_worker, task, *args)
+            self.submitted.append(future)
+            return future
+        _release_document_work()
+        return _run_here(task, *args)
+
+
 @contextlib.contextmanager
 def _run_local(workers: int) -> Iterator[tuple[_Stream, _Run]]:
+    """``workers`` processes: this one, and a pool of ``workers - 1`` more."""
     global _freeze_here, _read_here
-    if workers == 1:
-        _read_here = 0
-        _freeze_here = not gc.get_freeze_count()  # a caller's own freeze is left as it is
-        try:
-            yield lambda jobs: _ordered(jobs, lambda job: _Now(_process(*job)), 1), _run_here
-        finally:
-            if _freeze_here:
-                _freeze_here = False
-                gc.unfreeze()  # the caller's objects are collectable again
-        return
-    context = multiprocessing.get_context("spawn")  # no fork of a threaded parent
-    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_init)
+    _read_here = 0
+    _freeze_here = not gc.get_freeze_count()  # a caller's own freeze is left as it is
+    pool = None
     try:
-        # The batch maps and the route files are made by the workers too, side by side.
+        if workers == 1:
+            yield lambda jobs: _ordered(jobs, lambda job: _Now(_process(*job)), 1), _run_here
+            return
+        context = multiprocessing.get_context("spawn")  # no fork of a threaded parent
+        pool = ProcessPoolExecutor(workers - 1, mp_context=context, initializer=_worker_init)
+        window = 4 * (workers - 1)
         yield (
-            lambda jobs: _ordered(jobs, lambda job: pool.submit(_process, *job), 4 * workers),
-            lambda task, *args: pool.submit(_in_worker, task, *args),
+            lambda jobs: _sharing(jobs, lambda job: pool.submit(_process, *job), window),
+            _SharedRun(pool, workers - 1),
         )
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+        if _freeze_here:
+            _freeze_here = False
+            gc.unfreeze()  # the caller's objects are collectable again
 
 
 @contextlib.contextmanager
