@@ -183,7 +183,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     build.add_argument("-o", "--output", required=True, metavar="OUTDIR", help="the folder")
     build.add_argument(
-        "--workers", type=int, default=1, metavar="N", help="processes reading in parallel, this one included (default 1)"
+        "--workers",
+        type=int,
+        default=1,
+        metavar="N",
+        help="processes reading in parallel, this one included (default 1)",
     )
     build.add_argument(
         "--engine",
