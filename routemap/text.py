@@ -153,8 +153,8 @@ class Document:
 
 #: The largest article file read, in megabytes; the environment variable
 #: ``ROUTEMAP_MAX_ARTICLE_MB`` (or ``max_mb=``) changes it. Reading costs about 90 MB of
-#: memory and 7-15 s per MB of news text on a 2-core machine (5 MB: 37 s, 740 MB; 50 MB:
-#: 13 minutes, 4.7 GB): a 50 MB dump is many articles, better split than mapped as one.
+#: memory and 7-15 s per MB of news text on a busy 2-core machine (5 MB: 62 s, 740 MB; 50
+#: MB: 13 minutes, 4.7 GB): a 50 MB dump is many articles, better split than mapped as one.
 MAX_ARTICLE_MB = 10.0
 _MAX_ARTICLE_VARIABLE = "ROUTEMAP_MAX_ARTICLE_MB"
 
