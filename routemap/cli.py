@@ -72,7 +72,8 @@ Writes OUTDIR/index.html (start there), a map per document and per mode, all-rou
 routes.geojson and routes.yaml. Every file is written atomically; the same inputs give
 the same bytes. Documents are streamed: each page is written as its document is done.
 A re-run into the same OUTDIR removes the maps it no longer makes (listed in
-OUTDIR/.routemap-manifest), never other files.
+OUTDIR/.routemap-manifest), never other files. An article over 10 MB is refused (split
+it, or raise the limit with ROUTEMAP_MAX_ARTICLE_MB).
 """
 
 
@@ -231,6 +232,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return 2
     try:
+        if args.command in ("geoparse", "extract", "build"):
+            _check_settings()
         if args.command == "resolve":
             return _resolve(args, parser)
         if args.command == "index":
@@ -248,8 +251,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     except GazetteerBuildError as exc:  # the setup, not any one input: nothing could run
         print(f"routemap: error: {exc}", file=sys.stderr)
         return 2
+    except _BadSetting as exc:  # e.g. ROUTEMAP_MAX_ARTICLE_MB=abc: no input could be read
+        print(f"routemap: error: {exc}", file=sys.stderr)
+        return 2
     parser.error(f"unknown command {args.command}")
     return 2  # pragma: no cover - parser.error exits
+
+
+class _BadSetting(Exception):
+    """A setting from the environment that no input can be read with."""
+
+
+def _check_settings() -> None:
+    from routemap.text import DocumentError, max_article_mb
+
+    try:
+        max_article_mb()
+    except DocumentError as exc:
+        raise _BadSetting(str(exc)) from exc
 
 
 def _resolve(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:

@@ -178,10 +178,11 @@ def html_to_text(markup: str) -> tuple[str, str | None]:
 
 
 def _read_article(path: str) -> Document:
-    from routemap.text import read_document
+    from routemap.text import check_article_size, read_document
 
     if not path.lower().endswith(".html"):
         return read_document(path)
+    check_article_size(path)  # the markup's size: text is most of an overgrown page
     try:
         raw = Path(path).read_bytes()
     except OSError as exc:

@@ -42,6 +42,7 @@ import re
 import secrets
 import shutil
 import tempfile
+import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -305,6 +306,20 @@ def write_routes(routes: RouteSet | Iterable[Route], path: str | Path) -> Path:
         routes = RouteSet(routes)
     path = Path(path)
     fmt = _format(path)
+    # Never write a file read_routes would refuse: one route twice (see _repeats).
+    repeat = _repeats([(route, None) for route in routes])
+    if repeat is not None:
+        first, again = repeat
+        raise RouteFileError(
+            str(path),
+            "cannot write: "
+            + _repeat_problem(
+                routes[first],
+                f"route {first + 1}",
+                f"route {again + 1}",
+                "merge them first (RouteSet.merge())",
+            ),
+        )
     if fmt == "geojson":
         _atomic(path, lambda tmp: tmp.write_text(_geojson_text(routes), encoding="utf-8"))
     elif fmt == "yaml":
@@ -487,8 +502,14 @@ def read_routes(path: str | Path, *, gazetteer: Gazetteer | None = None) -> Rout
 
 
 def _number(value: object, at: _Path, what: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise _Problem(f"{what} must be a finite number, got {value!r:.40}", at)
+    if not math.isfinite(value):  # JSON's NaN and Infinity, YAML's .nan and .inf
+        raise _Problem(
+            f"{what} must be a finite number, got {value!r}; write the number itself (NaN "
+            "and Infinity can be neither drawn nor counted)",
+            at,
+        )
     return float(value)
 
 
@@ -598,6 +619,32 @@ def _build(
         raise _Problem(f"{what}: {exc}", at) from exc
 
 
+def _repeats(located: Sequence[tuple[Route, Any]]) -> tuple[int, int] | None:
+    """The indexes (first, repeat) of the first route that repeats an earlier one: the same
+    stops and modes, so the same id. Ids key merging, the maps and the review loop, so a
+    file listing one route twice is refused (deleting one copy would leave the other)."""
+    seen: dict[str, int] = {}
+    for i, (route, _) in enumerate(located):
+        first = seen.setdefault(route.id, i)
+        if first != i:
+            return first, i
+    return None
+
+
+def _repeat_problem(
+    route: Route,
+    first: str,
+    repeat: str,
+    advice: str = "keep one of them, with the citations of both, or delete the other",
+) -> str:
+    stops = " → ".join(p.name for p in route.stops)
+    modes = route.mode.value if route.mode else "/".join(m.value for m in route.modes)
+    return (
+        f"{repeat} repeats {first}: the same stops and modes ({stops}, {modes}; id "
+        f"{route.id}); {advice}"
+    )
+
+
 # GeoJSON ---------------------------------------------------------------------------------------
 
 
@@ -609,23 +656,35 @@ def _read_geojson(path: Path, text: str, gaz: Gazetteer) -> RouteSet:
             str(path), f"not valid JSON: {exc.msg} (column {exc.colno})", exc.lineno
         ) from exc
     try:
-        return RouteSet(_routes_from_geojson(data, gaz))
+        located = _routes_from_geojson(data, gaz)
     except _Problem as problem:
         line = _json_line(text, problem.at)
         raise RouteFileError(str(path), problem.message, line) from problem.__cause__
+    repeat = _repeats(located)
+    if repeat is not None:
+        (route, first_at), (_, repeat_at) = located[repeat[0]], located[repeat[1]]
+        line = _json_line(text, first_at)
+        first = f"route {repeat[0] + 1}" + (f" (line {line})" if line is not None else "")
+        reason = _repeat_problem(route, first, f"route {repeat[1] + 1}")
+        raise RouteFileError(str(path), reason, _json_line(text, repeat_at))
+    return RouteSet(route for route, _ in located)
 
 
-def _routes_from_geojson(data: object, gaz: Gazetteer) -> list[Route]:
+def _routes_from_geojson(data: object, gaz: Gazetteer) -> list[tuple[Route, _Path]]:
+    """The routes of a GeoJSON document, each with where its Feature sits."""
     root = _mapping(data, (), "a routes GeoJSON file")
     if root.get("type") == "Feature":
-        return [_route_from_feature(root, (), 0, gaz)]
+        return [(_route_from_feature(root, (), 0, gaz), ())]
     if root.get("type") != "FeatureCollection":
         raise _Problem(
             f"expected a GeoJSON FeatureCollection or Feature, got type {root.get('type')!r}",
             ("type",) if "type" in root else (),
         )
     features = _sequence(root.get("features"), ("features",), "features")
-    return [_route_from_feature(f, ("features", i), i, gaz) for i, f in enumerate(features)]
+    return [
+        (_route_from_feature(f, ("features", i), i, gaz), ("features", i))
+        for i, f in enumerate(features)
+    ]
 
 
 def _route_from_feature(feature: object, at: _Path, index: int, gaz: Gazetteer) -> Route:
@@ -826,14 +885,23 @@ def _read_yaml(path: Path, text: str, gaz: Gazetteer) -> RouteSet:
     except yaml.YAMLError as exc:
         raise RouteFileError(str(path), f"not valid YAML: {exc}") from exc
     try:
-        return RouteSet(_routes_from_yaml(data, gaz))
+        located = _routes_from_yaml(data, gaz)
     except _Problem as problem:
         raise RouteFileError(str(path), problem.message, _yaml_line(text, problem.at)) from (
             problem.__cause__
         )
+    repeat = _repeats(located)
+    if repeat is not None:
+        (route, first_at), (_, repeat_at) = located[repeat[0]], located[repeat[1]]
+        line = _yaml_line(text, first_at)
+        first = f"route {repeat[0] + 1}" + (f" (line {line})" if line is not None else "")
+        reason = _repeat_problem(route, first, f"route {repeat[1] + 1}")
+        raise RouteFileError(str(path), reason, _yaml_line(text, repeat_at))
+    return RouteSet(route for route, _ in located)
 
 
-def _routes_from_yaml(data: object, gaz: Gazetteer) -> list[Route]:
+def _routes_from_yaml(data: object, gaz: Gazetteer) -> list[tuple[Route, _Path]]:
+    """The routes of a YAML document, each with where its entry sits."""
     at: _Path
     if isinstance(data, Mapping):
         if "routes" not in data:
@@ -849,7 +917,7 @@ def _routes_from_yaml(data: object, gaz: Gazetteer) -> list[Route]:
     if routes is None:
         return []
     items = _sequence(routes, at, "routes")
-    return [_route_from_yaml(item, (*at, i), i, gaz) for i, item in enumerate(items)]
+    return [(_route_from_yaml(item, (*at, i), i, gaz), (*at, i)) for i, item in enumerate(items)]
 
 
 def _route_from_yaml(item: object, at: _Path, index: int, gaz: Gazetteer) -> Route:
@@ -1017,23 +1085,110 @@ def _yaml_line(text: str, at: _Path) -> int | None:
 # GeoPackage and GeoParquet ---------------------------------------------------------------------
 
 
+#: What each column of a routes table holds, as :func:`write_routes` writes it.
+_COLUMN_CONTENT = {
+    "id": "text (the route id)",
+    "origin": "text: JSON of a place {id, name, kind, lat, lon}",
+    "transits": "text: a JSON list of places",
+    "destination": "text: JSON of a place {id, name, kind, lat, lon}",
+    "mode": "text (air, maritime, river, land, postal or unknown)",
+    "legs": "text: a JSON list of legs",
+    "commodity": "text",
+    "quantity": "text",
+    "quantity_kg": "numbers",
+    "period": "text",
+    "confidence": "numbers in [0, 1]",
+    "citations": "text: a JSON list of citations",
+}
+_NUMBER_COLUMNS = ("quantity_kg", "confidence")
+_HOW_TO_WRITE = "as routemap.write_routes and `routemap extract -o routes{suffix}` write it"
+
+
+def _gpkg_layer(path: Path) -> str:
+    """The layer to read: ``routes`` (what :func:`write_routes` writes), or the only one."""
+    import pyogrio  # type: ignore[import-untyped]
+
+    try:
+        names = [str(name) for name, _ in pyogrio.list_layers(path)]
+    except Exception as exc:  # pyogrio raises its own errors
+        raise RouteFileError(
+            str(path),
+            f"cannot read as gpkg: {exc}; is it a GeoPackage (from routemap, QGIS, GDAL)?",
+        ) from exc
+    if "routes" in names:
+        return "routes"
+    if len(names) == 1:
+        return names[0]
+    found = f"its layers are {', '.join(repr(n) for n in names)}" if names else "it has none"
+    raise RouteFileError(
+        str(path),
+        f"no layer named 'routes' ({found}); routemap reads the routes from the layer "
+        f"'routes', {_HOW_TO_WRITE.format(suffix='.gpkg')}: rename the layer that holds them",
+    )
+
+
+def _check_columns(path: Path, frame: Any, table: str, suffix: str) -> None:
+    """Every column :func:`write_routes` writes is there and holds the right type."""
+    missing = [c for c in _FEATURE_KEYS if c not in frame.columns]
+    if missing:
+        has = [str(c) for c in frame.columns if c != getattr(frame, "_geometry_column_name", "")]
+        raise RouteFileError(
+            str(path),
+            f"{table} is not a routes table: it has no column{'s' if len(missing) > 1 else ''} "
+            f"{', '.join(missing)} (its columns: {', '.join(has) or 'none but a geometry'}); "
+            f"a routes table has the columns {', '.join(_FEATURE_KEYS)} and a line geometry, "
+            + _HOW_TO_WRITE.format(suffix=suffix),
+        )
+    for column in _FEATURE_KEYS:
+        series = frame[column]
+        if series.isna().all():
+            continue
+        # numpy's kinds: integers and floats for numbers; objects (pandas' strings too),
+        # bytes or str for text.
+        if series.dtype.kind not in ("iuf" if column in _NUMBER_COLUMNS else "OSU"):
+            raise RouteFileError(
+                str(path),
+                f"{table}: column {column!r} holds {series.dtype} values; it must hold "
+                f"{_COLUMN_CONTENT[column]}, {_HOW_TO_WRITE.format(suffix=suffix)}",
+            )
+
+
 def _read_table(path: Path, fmt: str, gaz: Gazetteer) -> RouteSet:
+    # GDAL and shapely warn about what is checked here (NaN coordinates, a SQLite file
+    # that is no GeoPackage): the error says it once, with the row and what to do.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return _read_table_rows(path, fmt, gaz)
+
+
+def _read_table_rows(path: Path, fmt: str, gaz: Gazetteer) -> RouteSet:
     geopandas = _geopandas()
     if fmt == "parquet":
         _require_pyarrow()
     if not path.exists():
         raise FileNotFoundError(path)
+    suffix = ".gpkg" if fmt == "gpkg" else ".parquet"
+    table = "the file"
     try:
         if fmt == "gpkg":
-            frame = geopandas.read_file(path, engine="pyogrio")
+            layer = _gpkg_layer(path)
+            table = f"layer {layer!r}"
+            frame = geopandas.read_file(path, engine="pyogrio", layer=layer)
         else:
             frame = geopandas.read_parquet(path)
+    except RouteFileError:
+        raise
     except Exception as exc:  # pyogrio and pyarrow raise their own errors
-        raise RouteFileError(str(path), f"cannot read as {fmt}: {exc}") from exc
-    missing = [c for c in _FEATURE_KEYS if c not in frame.columns]
-    if missing:
-        raise RouteFileError(str(path), f"not a routes table: no column {missing[0]!r}")
-    routes = []
+        if fmt == "parquet" and "geo metadata" in str(exc):
+            reason = (
+                "a plain Parquet table, not GeoParquet (no 'geo' metadata); a routes file "
+                f"is GeoParquet, {_HOW_TO_WRITE.format(suffix=suffix)}"
+            )
+        else:
+            reason = f"cannot read as {fmt}: {exc}"
+        raise RouteFileError(str(path), reason) from exc
+    _check_columns(path, frame, table, suffix)
+    located: list[tuple[Route, int]] = []
     for i, row in enumerate(frame.to_dict("records")):
         what = f"row {i + 1}"
         try:
@@ -1048,10 +1203,15 @@ def _read_table(path: Path, fmt: str, gaz: Gazetteer) -> RouteSet:
                 from shapely.geometry import mapping
 
                 _check_geometry(mapping(geometry), (), what)
-            routes.append(_route_from_properties(properties, (), what, gaz))
+            located.append((_route_from_properties(properties, (), what, gaz), i))
         except _Problem as problem:
             raise RouteFileError(str(path), problem.message) from problem.__cause__
-    return RouteSet(routes)
+    repeat = _repeats(located)
+    if repeat is not None:
+        route = located[repeat[0]][0]
+        reason = _repeat_problem(route, f"row {repeat[0] + 1}", f"row {repeat[1] + 1}")
+        raise RouteFileError(str(path), reason)
+    return RouteSet(route for route, _ in located)
 
 
 def _cell(value: object) -> object:

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import importlib.util
 import json
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator
+import warnings
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -31,8 +33,32 @@ BODY = (
 )
 IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
 
-# name -> (bytes, readable?, message fragment when not, line in the message or None)
-ARTICLES: dict[str, tuple[bytes, bool, str | None, int | None]] = {
+FIFTY_MB = 50_000_000
+_BIG: list[Path] = []  # the 50 MB article, written once and hard-linked where a test wants it
+
+
+def _fifty_mb_article(path: Path) -> None:
+    """50 MB of news paragraphs, each different (repeated lines would read as site chrome)."""
+    with contextlib.suppress(OSError, IndexError):
+        os.link(_BIG[0], path)
+        return
+    towns = ("Cusco", "Puno", "Tacna", "Piura", "Arequipa", "Ayacucho", "Juliaca", "Tumbes")
+    places = ("Spain", "Belgium", "the Netherlands", "Italy", "Mexico", "Brazil")
+    with path.open("w", encoding="utf-8") as out:
+        written, n = 0, 0
+        while written < FIFTY_MB:
+            paragraph = (
+                f"Police in {towns[n % 8]} seized {n + 10} kilos of cocaine hidden in a truck "
+                f"bound for Lima on day {n}, officials said. The drug was then shipped from "
+                f"the port of Callao to {places[n % 6]}.\n\n"
+            )[: FIFTY_MB - written]
+            written += out.write(paragraph)
+            n += 1
+    _BIG[:] = [path]
+
+
+# name -> (bytes or a writer of the file, readable?, message fragment when not, line or None)
+ARTICLES: dict[str, tuple[bytes | Callable[[Path], None], bool, str | None, int | None]] = {
     "empty.txt": (b"", True, None, None),
     "whitespace.txt": (b"  \n\t\r\n   \n", True, None, None),
     "image.txt": (
@@ -70,6 +96,9 @@ ARTICLES: dict[str, tuple[bytes, bool, str | None, int | None]] = {
         None,
         None,
     ),
+    # Decided: refused unread, past a documented limit (10 MB, ROUTEMAP_MAX_ARTICLE_MB):
+    # 5 MB of news took 37 s and 740 MB here, 50 MB would take minutes and gigabytes.
+    "fifty-mb.txt": (_fifty_mb_article, False, "50.0 MB, over the 10 MB limit", None),
 }
 
 
@@ -82,7 +111,11 @@ def good(tmp_path: Path) -> Path:
 
 def _write_article(tmp_path: Path, name: str) -> Path:
     path = tmp_path / name
-    path.write_bytes(ARTICLES[name][0])
+    content = ARTICLES[name][0]
+    if callable(content):
+        content(path)
+    else:
+        path.write_bytes(content)
     return path
 
 
@@ -133,6 +166,47 @@ def test_ten_thousand_mentions_are_all_found(tmp_path: Path) -> None:
     mentions = routemap.geoparse(document)
     assert len(mentions) == 10_000
     assert len({m.start for m in mentions}) == 10_000
+
+
+def test_a_fifty_mb_article_is_refused_unread(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = _write_article(tmp_path, "fifty-mb.txt")
+    assert path.stat().st_size == FIFTY_MB
+
+    def no_read(self: Path) -> bytes:
+        raise AssertionError(f"{self} was read")
+
+    monkeypatch.setattr(Path, "read_bytes", no_read)  # refused on its size, memory untouched
+    with pytest.raises(routemap.DocumentError) as info:
+        routemap.read_document(path)
+    message = str(info.value)
+    assert message.startswith(f"{path}: 50.0 MB, over the 10 MB limit for one article")
+    assert "split -C 5M" in message and "ROUTEMAP_MAX_ARTICLE_MB=50" in message
+
+
+def test_the_article_size_limit_is_a_setting(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "article.txt"
+    path.write_text(GOOD * 30, encoding="utf-8")  # 2.7 kB
+    monkeypatch.setenv("ROUTEMAP_MAX_ARTICLE_MB", "0.002")
+    with pytest.raises(routemap.DocumentError, match=r"2\.7 kB, over the 0\.002 MB limit"):
+        routemap.read_document(path)
+    assert routemap.read_document(path, max_mb=1).text == GOOD * 30
+    monkeypatch.setenv("ROUTEMAP_MAX_ARTICLE_MB", "0.01")
+    assert routemap.read_document(path).text == GOOD * 30
+    assert main(["geoparse", str(path)]) == 0
+    capsys.readouterr()
+    for wrong in ("ten", "0", "-5", "inf"):  # a usage error, before any article is read
+        monkeypatch.setenv("ROUTEMAP_MAX_ARTICLE_MB", wrong)
+        with pytest.raises(routemap.DocumentError, match="ROUTEMAP_MAX_ARTICLE_MB"):
+            routemap.read_document(path)
+        out = tmp_path / "maps"
+        assert main(["build", str(path), "-o", str(out)]) == 2
+        err = capsys.readouterr().err
+        assert f"ROUTEMAP_MAX_ARTICLE_MB={wrong!r} is not a size" in err
+        assert "Traceback" not in err and not out.exists()
 
 
 def test_merge_finds_duplicates_without_comparing_every_pair(
@@ -253,6 +327,32 @@ def _position_out_of_range(gaz) -> str:
     return _dump(data)
 
 
+def _nan_lat(gaz) -> str:  # json.dumps writes float("nan") as the literal NaN
+    data = _geojson(gaz)
+    data["features"][0]["properties"]["origin"]["lat"] = float("nan")
+    return _dump(data)
+
+
+def _infinite_lon(gaz) -> str:
+    data = _geojson(gaz)
+    data["features"][0]["properties"]["destination"]["lon"] = float("-inf")
+    return _dump(data)
+
+
+def _nan_position(gaz) -> str:
+    data = _geojson(gaz)
+    data["features"][0]["geometry"]["coordinates"][2] = [float("nan"), -16.3]
+    return _dump(data)
+
+
+def _feature_twice(gaz) -> str:  # a Feature copied, id and all
+    data = _geojson(gaz)
+    data["features"].append(data["features"][0])
+    return _dump(data)
+
+
+PISTA = "{id: x:pista-7, name: Pista 7, kind: airport, "
+FINITE = "must be a finite number, got "
 # name -> (text or a function of the gazetteer, fragments the message must hold, line?)
 ROUTE_FILES = {
     "malformed.yaml": ("routes:\n- stops: [Peru, Bolivia\n  mode: air\n", ["YAML"], True),
@@ -277,6 +377,38 @@ ROUTE_FILES = {
     "empty.geojson": ("", ["JSON"], True),
     "scalar.geojson": ("42\n", ["mapping"], False),
     "binary.yaml": (b"\xff\xfe\x00garbage\x89PNG", ["UTF-8"], False),
+    "nan-lat.geojson": (_nan_lat, ["route 1 origin lat " + FINITE + "nan", "number itself"], True),
+    "infinite-lon.geojson": (_infinite_lon, ["destination lon " + FINITE + "-inf"], True),
+    "nan-position.geojson": (_nan_position, ["position 3 lon " + FINITE + "nan"], True),
+    "nan-lat.yaml": (
+        f"routes:\n- stops:\n  - Peru\n  - {PISTA}lat: .nan, lon: -73.9}}\n",
+        [":4: route 1, stop 2 lat " + FINITE + "nan"],
+        True,
+    ),
+    "infinite-lon.yaml": (
+        f"routes:\n- stops:\n  - {PISTA}lat: -12.6, lon: -.inf}}\n  - Lima\n",
+        [":3: route 1, stop 1 lon " + FINITE + "-inf"],
+        True,
+    ),
+    "nan-confidence.yaml": (
+        "routes:\n- stops: [Peru, Bolivia]\n  confidence: .NaN\n",
+        [":3: route 1 confidence " + FINITE + "nan"],
+        True,
+    ),
+    # Decided: one route twice (same stops and modes, so the same id) is refused, naming
+    # both places: ids key merging and the maps, and deleting one copy of a wrong route in
+    # the review file would leave the other on the map.
+    "route-twice.yaml": (
+        "routes:\n- stops: [Peru, Bolivia]\n  mode: air\n  commodity: cocaine\n"
+        "- stops: [Peru, Bolivia]\n  mode: air\n  period: 2014\n",
+        [":5: route 2 repeats route 1 (line 2)", "Peru → Bolivia, air", "keep one of them"],
+        True,
+    ),
+    "feature-twice.geojson": (
+        _feature_twice,
+        ["route 2 repeats route 1 (line 4)", "same stops and modes", "id route:"],
+        True,
+    ),
 }
 
 
@@ -325,6 +457,225 @@ def test_cli_render_rejects(tmp_path: Path, gaz, name: str, capsys) -> None:
         assert _has_line(err, path), err
     assert not out.exists()
     _no_tmp(tmp_path)
+
+
+@pytest.mark.parametrize("name", sorted(ROUTE_FILES))
+def test_cli_build_keeps_the_article_next_to_a_bad_route_file(
+    tmp_path: Path, gaz, good: Path, name: str, capsys
+) -> None:
+    path = _write_route_file(tmp_path, gaz, name)
+    _, fragments, _ = ROUTE_FILES[name]
+    out = tmp_path / "maps"
+    assert main(["build", str(path), str(good), "-o", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and str(path) in err
+    assert all(fragment in err for fragment in fragments), err
+    assert (out / "documents" / "good.html").is_file() and (out / "index.html").is_file()
+    assert "routemap:vraem" in (out / "routes.geojson").read_text(encoding="utf-8")
+    _no_tmp(tmp_path)
+
+
+def test_a_copied_feature_with_other_stops_is_another_route(tmp_path: Path, gaz) -> None:
+    """Decided: the id a file stores is not trusted but derived again from the stops and
+    modes, so a Feature copied in a GIS and given another destination is a second route
+    (its stale id is not a duplicate)."""
+    data = _geojson(gaz)
+    copy = json.loads(json.dumps(data["features"][0]))
+    copy["properties"].update(destination={"id": "iso3166:BR"}, legs=[])  # legs: from mode
+    copy["geometry"] = None
+    data["features"].append(copy)
+    path = tmp_path / "copied.geojson"
+    path.write_text(_dump(data), encoding="utf-8")
+    routes = routemap.read_routes(path, gazetteer=gaz)
+    assert [r.destination.id for r in routes] == ["iso3166:BO", "iso3166:BR"]
+    assert routes[0].id == data["features"][0]["id"] != routes[1].id
+
+
+def test_write_routes_refuses_a_route_twice(tmp_path: Path, gaz) -> None:
+    """routemap never writes a file it would refuse to read."""
+    route = routemap.Route.build([gaz.get("iso3166:PE"), gaz.get("iso3166:BO")], "air")
+    other = routemap.Route.build([gaz.get("iso3166:PE"), gaz.get("iso3166:BR")], "air")
+    for suffix in (".yaml", ".geojson", ".gpkg"):
+        path = tmp_path / f"routes{suffix}"
+        with pytest.raises(routemap.RouteFileError, match=r"route 3 repeats route 1.*merge"):
+            routemap.write_routes([route, other, route], path)
+        assert list(tmp_path.iterdir()) == []
+    merged = routemap.RouteSet([route, other, route]).merge()
+    assert len(routemap.read_routes(merged.write(tmp_path / "ok.yaml"), gazetteer=gaz)) == 2
+
+
+# -- GeoPackage and GeoParquet tables of the wrong shape --------------------------------------
+
+HAS_PYARROW = importlib.util.find_spec("pyarrow") is not None
+COLUMNS = "id, origin, transits, destination, mode, legs, commodity, quantity, quantity_kg"
+
+
+def _frame(gaz, count: int = 1):
+    """The table write_routes writes for ``count`` routes (Peru → Bolivia, → Brazil …)."""
+    import geopandas
+
+    ends = ["iso3166:BO", "iso3166:BR", "iso3166:CO"][:count]
+    routes = [routemap.Route.build([gaz.get("iso3166:PE"), gaz.get(e)], "air") for e in ends]
+    path = Path(tempfile.mkdtemp()) / "routes.gpkg"
+    try:
+        routemap.write_routes(routes, path)
+        return geopandas.read_file(path, layer="routes")
+    finally:
+        shutil.rmtree(path.parent)
+
+
+def _save(frame, path: Path, layer: str = "routes") -> None:
+    with warnings.catch_warnings():  # shapely warns on NaN coordinates: that is the point
+        warnings.simplefilter("ignore", RuntimeWarning)
+        if path.suffix == ".parquet":
+            frame.to_parquet(path)
+        else:
+            frame.to_file(path, driver="GPKG", layer=layer)
+
+
+def _other_layers(gaz, path: Path) -> None:
+    import geopandas
+    from shapely.geometry import Point
+
+    points = geopandas.GeoDataFrame({"name": ["a"]}, geometry=[Point(-77, -12)], crs="EPSG:4326")
+    _save(points, path, layer="stations")
+    _save(_frame(gaz), path, layer="roads")
+
+
+def _one_other_layer(gaz, path: Path) -> None:
+    import geopandas
+    from shapely.geometry import LineString
+
+    line = LineString([(-77, -12), (-65, -17)])
+    flights = {"flight": ["LA2047"], "from": ["LIM"], "to": ["VVI"]}
+    _save(geopandas.GeoDataFrame(flights, geometry=[line], crs="EPSG:4326"), path, "flights")
+
+
+def _geometry_only(gaz, path: Path) -> None:
+    frame = _frame(gaz)
+    _save(frame[["geometry"]], path)
+
+
+def _columns_dropped(gaz, path: Path) -> None:
+    _save(_frame(gaz).drop(columns=["legs", "citations"]), path)
+
+
+def _number_for_text(gaz, path: Path) -> None:
+    frame = _frame(gaz)
+    frame["origin"] = [51]
+    _save(frame, path)
+
+
+def _text_for_number(gaz, path: Path) -> None:
+    frame = _frame(gaz)
+    frame["confidence"] = ["high"]
+    _save(frame, path)
+
+
+def _nan_in_geometry(gaz, path: Path) -> None:
+    from shapely.geometry import LineString
+
+    frame = _frame(gaz, 2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        frame.loc[1, "geometry"] = LineString([(-77.0, -9.2), (float("nan"), -16.3)])
+    _save(frame, path)
+
+
+def _nan_in_a_stop(gaz, path: Path) -> None:
+    frame = _frame(gaz)
+    origin = json.loads(frame.loc[0, "origin"])
+    frame.loc[0, "origin"] = json.dumps({**origin, "lat": float("nan")})
+    _save(frame, path)
+
+
+def _rows_twice(gaz, path: Path) -> None:
+    import pandas
+
+    frame = _frame(gaz, 2)
+    _save(pandas.concat([frame, frame.iloc[[0]]], ignore_index=True), path)
+
+
+def _plain_sqlite(gaz, path: Path) -> None:
+    import sqlite3
+
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        db.execute("CREATE TABLE routes (origin TEXT, destination TEXT)")
+        db.commit()
+
+
+def _plain_parquet(gaz, path: Path) -> None:
+    _frame(gaz).drop(columns="geometry").to_parquet(path)  # a pandas table: no 'geo' key
+
+
+# name -> (a writer of the file, fragments the message must hold); no line (binary formats)
+TABLE_FILES = {
+    "no-routes-layer.gpkg": (
+        _other_layers,
+        ["no layer named 'routes'", "'stations', 'roads'", "rename the layer"],
+    ),
+    "other-layer.gpkg": (
+        _one_other_layer,
+        ["layer 'flights' is not a routes table", "its columns: flight, from, to", COLUMNS],
+    ),
+    "geometry-only.gpkg": (_geometry_only, ["no columns id, origin", "none but a geometry"]),
+    "columns-dropped.gpkg": (_columns_dropped, ["no columns legs, citations", COLUMNS]),
+    "number-for-text.gpkg": (_number_for_text, ["column 'origin' holds int", "JSON of a place"]),
+    "text-for-number.gpkg": (_text_for_number, ["column 'confidence'", "numbers in [0, 1]"]),
+    "nan-in-geometry.gpkg": (_nan_in_geometry, ["row 2: position 2 lon " + FINITE + "nan"]),
+    "nan-in-a-stop.gpkg": (_nan_in_a_stop, ["row 1 origin lat " + FINITE + "nan"]),
+    "rows-twice.gpkg": (_rows_twice, ["row 3 repeats row 1", "Peru → Bolivia, air"]),
+    "not-a-geopackage.gpkg": (_plain_sqlite, ["cannot read as gpkg", "is it a GeoPackage"]),
+    "columns-dropped.parquet": (_columns_dropped, ["no columns legs, citations", COLUMNS]),
+    "number-for-text.parquet": (_number_for_text, ["column 'origin' holds int"]),
+    "nan-in-geometry.parquet": (_nan_in_geometry, ["row 2: position 2 lon " + FINITE + "nan"]),
+    "rows-twice.parquet": (_rows_twice, ["row 3 repeats row 1"]),
+    "plain.parquet": (_plain_parquet, ["not GeoParquet (no 'geo' metadata)", "write_routes"]),
+}
+
+
+def _write_table(tmp_path: Path, gaz, name: str) -> Path:
+    if name.endswith(".parquet") and not HAS_PYARROW:
+        pytest.skip("GeoParquet needs pyarrow")
+    path = tmp_path / name
+    TABLE_FILES[name][0](gaz, path)
+    return path
+
+
+@pytest.mark.parametrize("name", sorted(TABLE_FILES))
+def test_read_routes_rejects_a_table(tmp_path: Path, gaz, name: str) -> None:
+    path = _write_table(tmp_path, gaz, name)
+    with pytest.raises(routemap.RouteFileError) as info:
+        routemap.read_routes(path, gazetteer=gaz)
+    message = str(info.value)
+    assert message.startswith(f"{path}: ") and info.value.line is None
+    for fragment in TABLE_FILES[name][1]:
+        assert fragment in message
+
+
+@pytest.mark.parametrize("name", sorted(TABLE_FILES))
+def test_cli_rejects_a_table(tmp_path: Path, gaz, good: Path, name: str, capsys) -> None:
+    path = _write_table(tmp_path, gaz, name)
+    page = tmp_path / "map.html"
+    assert main(["render", str(path), "-o", str(page)]) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "Warning" not in err and f"{path}: " in err
+    assert all(fragment in err for fragment in TABLE_FILES[name][1]), err
+    assert not page.exists()
+    out = tmp_path / "maps"
+    assert main(["build", str(path), str(good), "-o", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and f"{path}: " in err
+    assert (out / "documents" / "good.html").is_file() and (out / "index.html").is_file()
+    _no_tmp(tmp_path)
+
+
+def test_the_routes_layer_is_read_whatever_its_place(tmp_path: Path, gaz) -> None:
+    path = tmp_path / "two-layers.gpkg"
+    _other_layers(gaz, path)
+    _save(_frame(gaz, 2), path, layer="routes")  # third of three layers
+    routes = routemap.read_routes(path, gazetteer=gaz)
+    assert [r.destination.id for r in routes] == ["iso3166:BO", "iso3166:BR"]
 
 
 def test_route_file_that_does_not_exist(tmp_path: Path, gaz, capsys) -> None:
