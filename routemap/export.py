@@ -849,14 +849,10 @@ class _Spill:
             yield from RouteSet(pickle.loads(blob) for (blob,) in rows).merge()
 
     def keep(self, seq: int, route: Route) -> None:
-        """Keep merged route number ``seq`` for :meth:`kept`."""
+        """Keep merged route number ``seq`` for the batch-phase tasks (:func:`_kept`)."""
         self.db.execute(
             "INSERT INTO merged VALUES (?, ?)", (seq, pickle.dumps(route, pickle.HIGHEST_PROTOCOL))
         )
-
-    def kept(self, seqs: Sequence[int] | None = None) -> Iterator[Route]:
-        """The merged routes kept, all or those numbered ``seqs``, in order."""
-        return _kept(self.db, seqs)
 
     def rows(self, sql: str) -> Iterator[tuple[Any, ...]]:
         yield from self.db.execute(sql)
