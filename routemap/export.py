@@ -42,6 +42,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from routemap.errors import MissingDependency, RoutemapError
+from routemap.files import write_atomically
 from routemap.places import Place
 from routemap.routes import Mode, Route, RouteSet
 from routemap.text import Document, DocumentError
@@ -446,18 +447,7 @@ def _write_text(path: Path, text: str | Iterable[str]) -> None:
     """Write ``text`` (a str or its pieces) to ``path`` atomically: a temporary file
     beside it, then renamed over it, so a reader sees the old file or the whole new one."""
     with _writing(path):
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-                for piece in [text] if isinstance(text, str) else text:
-                    handle.write(piece)
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(tmp, 0o666 & ~umask)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_atomically(path, text)
 
 
 _PAGE = """<!DOCTYPE html>

@@ -14,7 +14,6 @@ import math
 import os
 import sqlite3
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -82,18 +81,10 @@ def _store(path: Path, data: bytes, *, stale: str) -> None:
     the index is) and remove the files beside it that match the glob ``stale``, made from
     earlier inputs. A folder that cannot be written is left as it is: the caller has
     ``data`` and carries on."""
+    from routemap.files import write_atomically
+
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(tmp, 0o666 & ~umask)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_atomically(path, data)
         for old in path.parent.glob(stale):
             if old != path:
                 old.unlink(missing_ok=True)

@@ -14,7 +14,6 @@ import json
 import math
 import os
 import re
-import tempfile
 from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
@@ -335,25 +334,13 @@ def places_map(places: Iterable[Place], *, title: str | None = None) -> folium.M
     return fmap
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
 def save_html(fmap: folium.Map, path: str | os.PathLike[str]) -> Path:
     """Write the map to ``path`` atomically (a temporary file renamed into place)."""
+    from routemap.files import write_atomically
+
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     with single_pass():
         page = fmap.get_root().render()
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(page)
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; a map is meant to be shared
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomically(target, page)
     return target
