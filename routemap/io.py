@@ -631,6 +631,20 @@ def _repeats(located: Sequence[tuple[Route, Any]]) -> tuple[int, int] | None:
     return None
 
 
+def _refuse_repeats(
+    path: Path, located: Sequence[tuple[Route, _Path]], line_of: Callable[[_Path], int | None]
+) -> None:
+    """Raise when a route of a text file repeats an earlier one, naming both lines."""
+    repeat = _repeats(located)
+    if repeat is None:
+        return
+    (route, first_at), (_, repeat_at) = located[repeat[0]], located[repeat[1]]
+    line = line_of(first_at)
+    first = f"route {repeat[0] + 1}" + (f" (line {line})" if line is not None else "")
+    reason = _repeat_problem(route, first, f"route {repeat[1] + 1}")
+    raise RouteFileError(str(path), reason, line_of(repeat_at))
+
+
 def _repeat_problem(
     route: Route,
     first: str,
@@ -660,13 +674,7 @@ def _read_geojson(path: Path, text: str, gaz: Gazetteer) -> RouteSet:
     except _Problem as problem:
         line = _json_line(text, problem.at)
         raise RouteFileError(str(path), problem.message, line) from problem.__cause__
-    repeat = _repeats(located)
-    if repeat is not None:
-        (route, first_at), (_, repeat_at) = located[repeat[0]], located[repeat[1]]
-        line = _json_line(text, first_at)
-        first = f"route {repeat[0] + 1}" + (f" (line {line})" if line is not None else "")
-        reason = _repeat_problem(route, first, f"route {repeat[1] + 1}")
-        raise RouteFileError(str(path), reason, _json_line(text, repeat_at))
+    _refuse_repeats(path, located, lambda at: _json_line(text, at))
     return RouteSet(route for route, _ in located)
 
 
@@ -890,13 +898,7 @@ def _read_yaml(path: Path, text: str, gaz: Gazetteer) -> RouteSet:
         raise RouteFileError(str(path), problem.message, _yaml_line(text, problem.at)) from (
             problem.__cause__
         )
-    repeat = _repeats(located)
-    if repeat is not None:
-        (route, first_at), (_, repeat_at) = located[repeat[0]], located[repeat[1]]
-        line = _yaml_line(text, first_at)
-        first = f"route {repeat[0] + 1}" + (f" (line {line})" if line is not None else "")
-        reason = _repeat_problem(route, first, f"route {repeat[1] + 1}")
-        raise RouteFileError(str(path), reason, _yaml_line(text, repeat_at))
+    _refuse_repeats(path, located, lambda at: _yaml_line(text, at))
     return RouteSet(route for route, _ in located)
 
 
